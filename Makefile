@@ -1,0 +1,159 @@
+# textclf - plain GNU Makefile. `make help` lists the targets.
+#   make            build build/textclf
+#   make check      unit + parity + integration tests, then unit tests under ASan+UBSan
+#   make run        serve models/sentiment-en on http://127.0.0.1:8080 through nginx
+# Variables: CC, PREFIX (/usr/local), DESTDIR, BUILD (build), WERROR=1, PYTHON, TEXTCLF_DATA.
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+PYTHON  ?= $(shell tools/find-python.sh 2>/dev/null || echo /usr/bin/python3)
+TEXTCLF_DATA ?= ../shared/data
+MODEL   ?= models/sentiment-en
+export PYTHON TEXTCLF_DATA
+
+STD    = -std=c11 -D_POSIX_C_SOURCE=200809L
+WARN   = -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion \
+         -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wformat=2 -Wcast-qual \
+         -Wwrite-strings -Wdouble-promotion -Wundef -Wnull-dereference
+ifeq ($(findstring clang,$(shell $(CC) --version 2>/dev/null)),)
+WARN  += -Wduplicated-cond -Wlogical-op
+endif
+ifeq ($(WERROR),1)
+WARN  += -Werror
+endif
+OPT    ?= -O2 -g -fno-omit-frame-pointer
+HARDEN  = -fstack-protector-strong
+ifeq ($(findstring -O0,$(OPT)),)
+HARDEN += -D_FORTIFY_SOURCE=2
+endif
+SAN    ?=
+PKGS    = libmicrohttpd libcjson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmicrohttpd -lcjson)
+FINAL_CFLAGS  = $(STD) $(WARN) $(OPT) $(HARDEN) $(SAN) -Iinclude $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+FINAL_LDFLAGS = $(SAN) -Wl,-z,relro,-z,now,-z,noexecstack $(LDFLAGS)
+LIBS    = $(PKG_LIBS) -lsvm -lm -lpthread
+
+SRCS      := $(sort $(wildcard src/*.c))
+LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
+LIB_OBJS  := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
+MAIN_OBJ  := $(BUILD)/obj/main.o
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+REPLAY_BINS := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
+
+.PHONY: all check test test-unit test-parity test-integration test-asan test-fuzz-replay \
+        asan ubsan fuzz fuzz-replay install uninstall clean run bench model deps deps-test \
+        docker package-model lint help
+
+all: $(BUILD)/textclf
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(FINAL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libtextclf.a: $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/textclf: $(MAIN_OBJ) $(BUILD)/libtextclf.a
+	$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/tc_test.h $(BUILD)/libtextclf.a
+	@mkdir -p $(@D)
+	$(CC) $(FINAL_CFLAGS) -Itests/unit $(FINAL_LDFLAGS) -o $@ $< $(BUILD)/libtextclf.a $(LIBS)
+
+# Test helper programs (tests/tools/*.c): small drivers the Python tests call.
+TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
+TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%)
+$(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libtextclf.a
+	@mkdir -p $(@D)
+	$(CC) $(FINAL_CFLAGS) $(FINAL_LDFLAGS) -o $@ $< $(BUILD)/libtextclf.a $(LIBS)
+
+# Fuzz targets built without libFuzzer: a replay main runs every committed seed.
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(BUILD)/libtextclf.a
+	@mkdir -p $(@D)
+	$(CC) $(FINAL_CFLAGS) $(FINAL_LDFLAGS) -o $@ $< tests/fuzz/replay_main.c $(BUILD)/libtextclf.a $(LIBS)
+
+# ---- tests ---------------------------------------------------------------------------
+# tests/run.sh prints PASS/FAIL lines per check and closes with "N passed, N failed".
+test check: deps-test all $(UNIT_BINS) $(REPLAY_BINS) $(TOOL_BINS)
+	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" unit-bins-only
+	tests/run.sh --build $(BUILD) --asan-build build/asan all
+
+unit-bins-only: $(UNIT_BINS) $(REPLAY_BINS)
+
+test-unit: all $(UNIT_BINS) $(TOOL_BINS)
+	tests/run.sh --build $(BUILD) unit
+test-parity: all $(TOOL_BINS)
+	tests/run.sh --build $(BUILD) parity
+test-integration: all
+	tests/run.sh --build $(BUILD) integration
+fuzz-replay test-fuzz-replay: all $(REPLAY_BINS)
+	tests/run.sh --build $(BUILD) fuzz-replay
+asan:
+	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test-unit
+ubsan:
+	$(MAKE) BUILD=build/ubsan SAN="-fsanitize=undefined -fno-sanitize-recover=all" test-unit
+
+# libFuzzer (clang): make fuzz FUZZ_TARGET=invoke FUZZ_SECONDS=60
+FUZZ_TARGET  ?= invoke
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(MAKE) CC=clang BUILD=build/fuzz OPT="-O1 -g" SAN="-fsanitize=fuzzer-no-link,address,undefined" $(BUILD:build=build/fuzz)/libtextclf.a
+	clang $(STD) -O1 -g -Iinclude $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
+	  -o build/fuzz/fuzz_$(FUZZ_TARGET) tests/fuzz/fuzz_$(FUZZ_TARGET).c build/fuzz/libtextclf.a $(LIBS)
+	mkdir -p build/fuzz/corpus_$(FUZZ_TARGET)
+	build/fuzz/fuzz_$(FUZZ_TARGET) -max_total_time=$(FUZZ_SECONDS) \
+	  build/fuzz/corpus_$(FUZZ_TARGET) tests/fuzz/corpus/$(FUZZ_TARGET)
+
+# ---- running -------------------------------------------------------------------------
+deps:
+	@tools/deps.sh runtime
+deps-test:
+	@tools/deps.sh test
+
+run: deps all
+	TEXTCLF_BIN=$(BUILD)/textclf SM_MODEL_DIR=$(MODEL) docker/serve serve
+
+model: all
+	$(PYTHON) tools/train_default.py --data $(TEXTCLF_DATA) --out models/sentiment-en
+	$(BUILD)/textclf check --model models/sentiment-en
+
+bench: all
+	@tools/deps.sh bench
+	bench/run.sh
+
+docker:
+	tools/container.sh build
+
+package-model:
+	@test -n "$(MODEL)" || { echo "usage: make package-model MODEL=dir [OUT=model.tar.gz]"; exit 2; }
+	tools/package-model.sh "$(MODEL)" "$(or $(OUT),model.tar.gz)"
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability -Iinclude src
+	clang-format --dry-run -Werror src/*.c include/*.h
+
+# ---- install -------------------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/textclf/models
+	install -m 0755 $(BUILD)/textclf $(DESTDIR)$(PREFIX)/bin/textclf
+	install -m 0755 tools/export_sklearn.py $(DESTDIR)$(PREFIX)/bin/textclf-export-sklearn
+	cp -R models/sentiment-en $(DESTDIR)$(PREFIX)/share/textclf/models/
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/textclf $(DESTDIR)$(PREFIX)/bin/textclf-export-sklearn
+	rm -rf $(DESTDIR)$(PREFIX)/share/textclf
+
+clean:
+	rm -rf build
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+-include $(wildcard $(BUILD)/obj/*.d)

@@ -1,0 +1,73 @@
+/*
+ * tc_codec.h - request decoding and response encoding for /invocations and the CLI.
+ * Socket-free: bytes in, records out; predictions in, bytes out.
+ *
+ * Request formats (Content-Type, parameters such as "; charset=utf-8" accepted;
+ * any other charset is unsupported):
+ *   TC_FMT_TEXT       text/plain, application/x-www-form-urlencoded (read raw, no
+ *                     URL-decoding), or no Content-Type: one record per line; a final
+ *                     newline does not add a record; "\r\n" counts as a newline;
+ *                     empty lines in the middle are records.
+ *   TC_FMT_CSV        text/csv, RFC 4180: quotes, doubled quotes, separators and
+ *                     newlines inside quotes; the first column is the text.
+ *   TC_FMT_JSON       application/json: {"instances": [...]}, {"inputs": [...]}
+ *                     (items are strings or {"text": "..."}), {"text": "..."},
+ *                     a bare string, or an array of strings / {"text"} objects.
+ *   TC_FMT_JSONLINES  application/jsonlines (also application/jsonl, application/x-ndjson):
+ *                     each non-empty line a JSON string or {"text": "..."}.
+ * Response formats (Accept):
+ *   TC_FMT_JSON       {"predictions":[{"label":..,"probabilities":{..}}, ...]}
+ *   TC_FMT_JSONLINES  one {"label":..,"probabilities":{..}} per line
+ *   TC_FMT_CSV        label,v_class0,v_class1,... per line (classes in model order)
+ * ("scores" replaces "probabilities" for models without probabilities).
+ */
+#ifndef TC_CODEC_H
+#define TC_CODEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tc_buf.h"
+#include "tc_model.h"
+#include "tc_status.h"
+
+typedef enum tc_format { TC_FMT_TEXT, TC_FMT_CSV, TC_FMT_JSON, TC_FMT_JSONLINES } tc_format;
+
+/* MIME type string of a response format ("application/json", ...). */
+const char *tc_format_mime(tc_format f);
+
+/* Maps a Content-Type header value (NULL or "" = missing -> TC_FMT_TEXT).
+ * Unknown type or non-UTF-8 charset -> TC_EUNSUPPORTED. */
+tc_status tc_codec_request_format(const char *content_type, tc_format *out, char *err);
+
+/* Picks the response format from an Accept header (RFC 9110 lists with q-values;
+ * NULL, "" and wildcard-only -> dflt). Nothing acceptable -> TC_ENOTACCEPTABLE. */
+tc_status tc_codec_response_format(const char *accept, tc_format dflt, tc_format *out,
+                                   char *err);
+
+/* Decoded records: text spans, in input order. Opaque; reusable across requests. */
+typedef struct tc_records tc_records;
+tc_records *tc_records_new(void);
+void tc_records_free(tc_records **r);
+size_t tc_records_count(const tc_records *r);
+const char *tc_records_text(const tc_records *r, size_t i, size_t *len);
+
+/* Decodes body[0..len) into r (cleared first). Empty body, malformed JSON/CSV,
+ * wrong JSON shape, invalid UTF-8 -> TC_EINPUT with a message saying where
+ * (record/line/byte). More than max_records records -> TC_ETOOBIG. */
+tc_status tc_codec_decode(tc_format fmt, const char *body, size_t len, size_t max_records,
+                          tc_records *r, char *err);
+
+/* Streaming response encoder: begin, one add per prediction, end. */
+typedef struct tc_encoder {
+    tc_format fmt;
+    const tc_model *model;
+    tc_buf *out;
+    size_t count;
+} tc_encoder;
+
+bool tc_encoder_begin(tc_encoder *e, tc_format fmt, const tc_model *m, tc_buf *out);
+bool tc_encoder_add(tc_encoder *e, const tc_prediction *p);
+bool tc_encoder_end(tc_encoder *e);
+
+#endif

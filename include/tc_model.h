@@ -1,0 +1,65 @@
+/*
+ * tc_model.h - a textclf model directory (docs/model-format.md): manifest.json,
+ * vocabulary, optional stop words, classifier file, golden samples.
+ *
+ * tc_model_load verifies everything before returning a model: format version and
+ * kinds, sha256 and size of every listed file, every file's syntax and counts, and
+ * that the golden samples reproduce (|dp| <= 1e-9). A model that loads is
+ * immutable; share one `const tc_model *` between threads, each thread with its own
+ * tc_workspace.
+ */
+#ifndef TC_MODEL_H
+#define TC_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tc_classifier.h"
+#include "tc_status.h"
+
+#define TC_MODEL_FORMAT "textclf-model"
+#define TC_MODEL_FORMAT_VERSION 1
+
+typedef struct tc_model tc_model;
+typedef struct tc_workspace tc_workspace;
+
+typedef struct tc_model_load_options {
+    bool skip_golden;     /* tests of the loader only; serve/check never set it */
+} tc_model_load_options;
+
+typedef struct tc_prediction {
+    size_t label;          /* class index */
+    const double *values;  /* n_classes probabilities or scores, owned by the workspace */
+} tc_prediction;
+
+/* opt may be NULL (defaults). */
+tc_status tc_model_load(const char *dir, const tc_model_load_options *opt,
+                        tc_model **out, char *err);
+void tc_model_free(tc_model **m);
+
+size_t tc_model_n_classes(const tc_model *m);
+const char *tc_model_class_name(const tc_model *m, size_t i);  /* NUL-terminated UTF-8 */
+tc_output_kind tc_model_output(const tc_model *m);
+const char *tc_model_name(const tc_model *m);
+size_t tc_model_n_features(const tc_model *m);
+/* Number of golden samples checked at load. */
+size_t tc_model_n_golden(const tc_model *m);
+
+tc_workspace *tc_workspace_new(const tc_model *m);
+void tc_workspace_free(tc_workspace **ws);
+
+/* Classifies one UTF-8 document. Invalid UTF-8 -> TC_EINPUT with the byte offset in
+ * err. out->values stays valid until the next call with the same workspace. */
+tc_status tc_model_predict(const tc_model *m, tc_workspace *ws, const char *text,
+                           size_t len, tc_prediction *out, char *err);
+
+/* Re-runs the golden samples (as load does); for `textclf check`.
+ * *checked receives the number of samples. */
+tc_status tc_model_verify_golden(const tc_model *m, tc_workspace *ws, size_t *checked,
+                                 char *err);
+
+/* The vectorizer/classifier, for tests and benchmarks that look inside. */
+const struct tc_vectorizer *tc_model_vectorizer(const tc_model *m);
+const tc_classifier *tc_model_classifier(const tc_model *m);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * tc_termtab.h - immutable-after-build hash table from byte strings (terms) to dense
+ * indices 0..n-1 in insertion order. Used for the vocabulary and the stop-word set.
+ * Build single-threaded; once built, lookups are read-only and thread-safe.
+ * The table copies the term bytes into its own pool.
+ */
+#ifndef TC_TERMTAB_H
+#define TC_TERMTAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tc_status.h"
+
+typedef struct tc_termtab tc_termtab;
+
+/* expected_terms sizes the table up front (it still grows if exceeded). */
+tc_termtab *tc_termtab_new(size_t expected_terms);
+void tc_termtab_free(tc_termtab **t);
+
+/* Adds term s[0..len) with index = current size. Returns TC_OK, TC_EFORMAT if the
+ * term is already present (*existing set to its index), or TC_ENOMEM. */
+tc_status tc_termtab_add(tc_termtab *t, const char *s, size_t len, uint32_t *existing);
+
+/* Index of the term, or -1 if absent. */
+int64_t tc_termtab_find(const tc_termtab *t, const char *s, size_t len);
+
+size_t tc_termtab_size(const tc_termtab *t);
+/* The bytes of term i (not NUL-terminated), i < size. */
+const char *tc_termtab_term(const tc_termtab *t, size_t i, size_t *len);
+
+#endif

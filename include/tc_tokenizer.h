@@ -1,0 +1,53 @@
+/*
+ * tc_tokenizer.h - scikit-learn's default analyzer front half, exactly:
+ *   text (UTF-8 bytes) -> str.lower() (if lowercase) -> strip_accents (ascii|unicode)
+ *   -> re.findall(r"(?u)\b\w\w+\b")
+ * i.e. the tokens are the maximal runs of two or more \w code points of the
+ * preprocessed string. Tokens are produced as UTF-8 byte spans into a buffer owned by
+ * the tokenizer scratch, valid until the next call with the same scratch.
+ *
+ * Thread safety: options are immutable; a scratch belongs to one thread at a time.
+ */
+#ifndef TC_TOKENIZER_H
+#define TC_TOKENIZER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tc_status.h"
+
+typedef enum tc_strip_accents {
+    TC_STRIP_NONE = 0,
+    TC_STRIP_ASCII,    /* NFKD, then drop every non-ASCII code point */
+    TC_STRIP_UNICODE   /* NFKD, then drop code points with combining class != 0 */
+} tc_strip_accents;
+
+typedef struct tc_tokenizer_options {
+    bool lowercase;
+    tc_strip_accents strip_accents;
+} tc_tokenizer_options;
+
+typedef struct tc_token {
+    uint32_t off;   /* byte offset into tc_token_list.text */
+    uint32_t len;   /* byte length, > 0 */
+} tc_token;
+
+typedef struct tc_token_list {
+    const char *text;      /* the preprocessed text (UTF-8), owned by the scratch */
+    const tc_token *tokens;
+    size_t count;
+} tc_token_list;
+
+typedef struct tc_tokenizer_scratch tc_tokenizer_scratch;
+
+tc_tokenizer_scratch *tc_tokenizer_scratch_new(void);
+void tc_tokenizer_scratch_free(tc_tokenizer_scratch **s);
+
+/* Tokenizes text[0..len). Returns TC_EINPUT (with the byte offset in err) if the
+ * text is not valid UTF-8, TC_ENOMEM on allocation failure. On success *out points
+ * into the scratch. Inputs larger than 2^31 bytes are rejected with TC_ETOOBIG. */
+tc_status tc_tokenize(const tc_tokenizer_options *opt, tc_tokenizer_scratch *scratch,
+                      const char *text, size_t len, tc_token_list *out, char *err);
+
+#endif

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# tests/run.sh - runs test suites and closes with one line "N passed, N failed".
+#
+#   tests/run.sh [--build DIR] [--asan-build DIR] SUITE...
+#   suites: unit asan fuzz-replay parity integration container all
+#
+# Every suite prints one line per check: "PASS <name>" or "FAIL <name>: <why>".
+# A suite program that exits non-zero without printing a FAIL line counts as one
+# failure, so a crash is never mistaken for success. Data-dependent suites read
+# TEXTCLF_DATA (default ../shared/data) and say so when they fall back to fixtures.
+set -u
+cd "$(dirname "$0")/.."
+BUILD=build
+ASAN_BUILD=build/asan
+suites=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --build) BUILD=$2; shift 2 ;;
+    --asan-build) ASAN_BUILD=$2; shift 2 ;;
+    all) suites+=(unit fuzz-replay parity integration asan)
+         [ "${TEXTCLF_CONTAINER_TESTS:-0}" = 1 ] && suites+=(container); shift ;;
+    *) suites+=("$1"); shift ;;
+  esac
+done
+[ ${#suites[@]} -gt 0 ] || suites=(unit)
+export TEXTCLF_DATA=${TEXTCLF_DATA:-../shared/data}
+export TEXTCLF_BIN=${TEXTCLF_BIN:-$PWD/$BUILD/textclf}
+PYTHON=${PYTHON:-$(tools/find-python.sh)}
+export PYTHON
+
+passed=0; failed=0
+log=$(mktemp); trap 'rm -f "$log"' EXIT
+
+# run_prog NAME CMD...: runs one suite program, echoes and counts its PASS/FAIL lines.
+run_prog() {
+  local name=$1; shift
+  local t0=$SECONDS
+  "$@" >"$log" 2>&1
+  local rc=$?
+  cat "$log"
+  local p f
+  p=$(grep -c '^PASS ' "$log"); f=$(grep -c '^FAIL ' "$log")
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    echo "FAIL $name: exited with status $rc without reporting a failed check"
+    f=1
+  fi
+  if [ "$rc" -eq 0 ] && [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+    echo "FAIL $name: ran no checks"
+    f=1
+  fi
+  passed=$((passed + p)); failed=$((failed + f))
+  echo "-- $name: $p passed, $f failed ($((SECONDS - t0)) s)"
+}
+
+run_unit_dir() {
+  local dir=$1 label=$2
+  local found=0
+  for t in "$dir"/tests/test_*; do
+    [ -x "$t" ] || continue
+    found=1
+    run_prog "$label/$(basename "$t")" "$t"
+  done
+  [ $found -eq 1 ] || { echo "FAIL $label: no unit test binaries in $dir/tests (run make first)"; failed=$((failed + 1)); }
+}
+
+for s in "${suites[@]}"; do
+  echo "== suite $s"
+  case "$s" in
+    unit) run_unit_dir "$BUILD" unit ;;
+    asan)
+      ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0} \
+      UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+        run_unit_dir "$ASAN_BUILD" asan ;;
+    fuzz-replay)
+      for r in "$BUILD"/tests/replay_*; do
+        [ -x "$r" ] || continue
+        tgt=${r##*/replay_}
+        run_prog "fuzz-replay/$tgt" "$r" tests/fuzz/corpus/"$tgt"
+      done ;;
+    parity) run_prog parity "$PYTHON" tests/parity/run_parity.py --bin "$TEXTCLF_BIN" ;;
+    integration)
+      for t in tests/integration/test_*.py; do
+        [ -f "$t" ] || continue
+        run_prog "integration/$(basename "$t" .py)" "$PYTHON" "$t" --bin "$TEXTCLF_BIN"
+      done ;;
+    container) run_prog container tests/container/run.sh ;;
+    *) echo "FAIL run.sh: unknown suite $s"; failed=$((failed + 1)) ;;
+  esac
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
