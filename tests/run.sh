@@ -77,11 +77,15 @@ for s in "${suites[@]}"; do
         tgt=${r##*/replay_}
         run_prog "fuzz-replay/$tgt" "$r" tests/fuzz/corpus/"$tgt"
       done ;;
-    parity) run_prog parity "$PYTHON" tests/parity/run_parity.py --bin "$TEXTCLF_BIN" ;;
+    parity)
+      for t in tests/parity/test_*.py; do
+        [ -f "$t" ] || continue
+        run_prog "parity/$(basename "$t" .py)" "$PYTHON" "$t" --bin "$TEXTCLF_BIN" --build "$BUILD"
+      done ;;
     integration)
       for t in tests/integration/test_*.py; do
         [ -f "$t" ] || continue
-        run_prog "integration/$(basename "$t" .py)" "$PYTHON" "$t" --bin "$TEXTCLF_BIN"
+        run_prog "integration/$(basename "$t" .py)" "$PYTHON" "$t" --bin "$TEXTCLF_BIN" --build "$BUILD"
       done ;;
     container) run_prog container tests/container/run.sh ;;
     *) echo "FAIL run.sh: unknown suite $s"; failed=$((failed + 1)) ;;
