@@ -42,6 +42,9 @@ const char *tc_model_class_name(const tc_model *m, size_t i);  /* NUL-terminated
 tc_output_kind tc_model_output(const tc_model *m);
 const char *tc_model_name(const tc_model *m);
 size_t tc_model_n_features(const tc_model *m);
+/* One-line description of the classifier for `textclf check`, e.g.
+ * "linear (LogisticRegression, probability logistic_ovr)". */
+const char *tc_model_classifier_desc(const tc_model *m);
 /* Number of golden samples checked at load. */
 size_t tc_model_n_golden(const tc_model *m);
 

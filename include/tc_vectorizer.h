@@ -37,6 +37,13 @@ typedef struct tc_vectorizer_scratch tc_vectorizer_scratch;
  * is not NULL, the stop-word file. Errors name the file and line. */
 tc_status tc_vectorizer_load(const tc_vectorizer_config *cfg, const char *vocab_path,
                              const char *stopwords_path, tc_vectorizer **out, char *err);
+/* As tc_vectorizer_load, from file contents already in memory (the model loader reads
+ * each file once to hash and parse it). vocab_name / stop_name only label errors;
+ * stop may be NULL for no stop words. The bytes are not kept. */
+tc_status tc_vectorizer_load_mem(const tc_vectorizer_config *cfg, const char *vocab_name,
+                                 const char *vocab, size_t vocab_len, const char *stop_name,
+                                 const char *stop, size_t stop_len, tc_vectorizer **out,
+                                 char *err);
 void tc_vectorizer_free(tc_vectorizer **v);
 
 size_t tc_vectorizer_n_features(const tc_vectorizer *v);

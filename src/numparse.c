@@ -1,0 +1,181 @@
+/* numparse.c - strict decimal parsing (see tc_numparse.h). */
+#include "tc_numparse.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* Powers of ten that are exact doubles (10^22 < 2^53 * 2^22 has an exact form). */
+static const double exact_pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+bool tc_parse_double(const char *s, size_t n, double *out)
+{
+    if (n == 0 || n > TC_NUM_MAX_LEN)
+        return false;
+    size_t i = 0;
+    bool neg = false;
+    if (s[0] == '-') {
+        neg = true;
+        i = 1;
+    }
+    /* Mantissa digits (integer and fraction part, without the dot) and exponent. */
+    uint64_t mant = 0;
+    int ndigits = 0;        /* significant digits accumulated into mant (<= 19) */
+    bool mant_exact = true; /* all digits fit in mant */
+    long exp10 = 0;
+    size_t int_start = i;
+    while (i < n && is_digit(s[i])) {
+        if (ndigits < 19) {
+            mant = mant * 10u + (uint64_t)(s[i] - '0');
+            if (mant != 0)
+                ndigits++;
+        } else {
+            mant_exact = false;
+        }
+        i++;
+    }
+    if (i == int_start)
+        return false;
+    if (i < n && s[i] == '.') {
+        i++;
+        size_t frac_start = i;
+        while (i < n && is_digit(s[i])) {
+            if (ndigits < 19) {
+                mant = mant * 10u + (uint64_t)(s[i] - '0');
+                if (mant != 0)
+                    ndigits++;
+                exp10--;
+            } else {
+                mant_exact = false;
+            }
+            i++;
+        }
+        if (i == frac_start)
+            return false;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        bool eneg = false;
+        if (i < n && (s[i] == '+' || s[i] == '-')) {
+            eneg = s[i] == '-';
+            i++;
+        }
+        size_t exp_start = i;
+        long e = 0;
+        while (i < n && is_digit(s[i])) {
+            if (e < 100000)
+                e = e * 10 + (s[i] - '0');
+            i++;
+        }
+        if (i == exp_start)
+            return false;
+        exp10 += eneg ? -e : e;
+    }
+    if (i != n)
+        return false;
+
+    if (mant_exact && mant <= (UINT64_C(1) << 53) && exp10 >= -22 && exp10 <= 22) {
+        /* Clinger: both operands are exact doubles, so one IEEE operation rounds
+         * correctly. */
+        double v = (double)mant;
+        v = exp10 < 0 ? v / exact_pow10[-exp10] : v * exact_pow10[exp10];
+        *out = neg ? -v : v;
+        return true;
+    }
+    if (mant == 0 && mant_exact) {
+        *out = neg ? -0.0 : 0.0;
+        return true;
+    }
+    /* Slow path: strtod on a copy without the decimal point (digits, then an
+     * exponent), so the result does not depend on the locale's radix character. */
+    char buf[TC_NUM_MAX_LEN + 32];
+    size_t b = 0;
+    long exp_adj = 0;
+    size_t j = 0;
+    if (neg)
+        buf[b++] = s[j++];
+    bool frac = false;
+    for (; j < n && s[j] != 'e' && s[j] != 'E'; j++) {
+        if (s[j] == '.') {
+            frac = true;
+            continue;
+        }
+        buf[b++] = s[j];
+        if (frac)
+            exp_adj--;
+    }
+    long e_total = exp_adj;
+    if (j < n) { /* recompute the written exponent (already validated) */
+        j++;
+        bool eneg = false;
+        if (s[j] == '+' || s[j] == '-') {
+            eneg = s[j] == '-';
+            j++;
+        }
+        long e = 0;
+        for (; j < n; j++)
+            if (e < 100000)
+                e = e * 10 + (s[j] - '0');
+        e_total += eneg ? -e : e;
+    }
+    buf[b++] = 'e';
+    int w = 0;
+    {
+        char tmp[24];
+        unsigned long ue = (unsigned long)(e_total < 0 ? -e_total : e_total);
+        if (e_total < 0)
+            buf[b++] = '-';
+        do {
+            tmp[w++] = (char)('0' + ue % 10u);
+            ue /= 10u;
+        } while (ue > 0);
+        while (w > 0)
+            buf[b++] = tmp[--w];
+    }
+    buf[b] = '\0';
+    char *end = NULL;
+    double v = strtod(buf, &end);
+    if (end != buf + b || !isfinite(v))
+        return false;
+    *out = v;
+    return true;
+}
+
+bool tc_parse_u64(const char *s, size_t n, uint64_t *out)
+{
+    if (n == 0 || n > 20 || (s[0] == '0' && n > 1))
+        return false;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!is_digit(s[i]))
+            return false;
+        uint64_t d = (uint64_t)(s[i] - '0');
+        if (v > (UINT64_MAX - d) / 10u)
+            return false;
+        v = v * 10u + d;
+    }
+    *out = v;
+    return true;
+}
+
+bool tc_parse_i64(const char *s, size_t n, int64_t *out)
+{
+    bool neg = n > 0 && s[0] == '-';
+    uint64_t u;
+    if (!tc_parse_u64(s + neg, n - neg, &u))
+        return false;
+    if (neg) {
+        if (u == 0 || u > (uint64_t)INT64_MAX + 1u)
+            return false;
+        *out = u == (uint64_t)INT64_MAX + 1u ? INT64_MIN : -(int64_t)u;
+    } else {
+        if (u > (uint64_t)INT64_MAX)
+            return false;
+        *out = (int64_t)u;
+    }
+    return true;
+}

@@ -1,0 +1,489 @@
+/*
+ * vectorizer.c - vocabulary/stop-word loading and scikit-learn 1.2
+ * TfidfVectorizer.transform for one document (see tc_vectorizer.h).
+ *
+ * Float order matters for bit parity with scikit-learn:
+ *  - tf is the integer count converted to double; binary sets 1; sublinear is
+ *    log(tf) then + 1.0 (np.log in place, then X.data += 1);
+ *  - use_idf multiplies once by idf[j] (X @ diag(idf));
+ *  - normalize() sums x*x (l2) or |x| (l1) in the row's storage order and divides.
+ *    With use_idf, scipy's csr @ csr product emits each row's columns in
+ *    *descending* order (its accumulator is a linked list built by prepending), so
+ *    the sum runs from the highest column down; without idf the row keeps the
+ *    ascending order CountVectorizer sorted it into.
+ */
+#include "tc_vectorizer.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tc_numparse.h"
+#include "tc_termtab.h"
+#include "tc_textfile.h"
+#include "tc_utf8.h"
+
+#define VOCAB_MAX_BYTES ((size_t)1 << 31)
+
+struct tc_vectorizer {
+    tc_vectorizer_config cfg;
+    tc_termtab *vocab;
+    double *idf;         /* n_features */
+    tc_termtab *stop;    /* NULL: no stop words */
+};
+
+struct tc_vectorizer_scratch {
+    tc_tokenizer_scratch *tok;
+    tc_token *kept;      /* tokens left after stop-word removal */
+    size_t kept_cap;
+    char *key;           /* n-gram key under construction */
+    size_t key_cap;
+    uint32_t *counts;    /* dense per-column counts, all zero between calls */
+    size_t counts_len;
+    uint32_t *cols;      /* columns seen in this document */
+    uint32_t *tmp;       /* radix sort buffer */
+    double *vals;
+    size_t cols_cap;
+};
+
+/* ---- loading ------------------------------------------------------------------------ */
+
+/* Parses "<magic>\t<version>\t<count>\n" at the start of data. */
+static tc_status parse_header(const char *name, const char *data, size_t len,
+                              const char *magic, size_t *count, size_t *body, char *err)
+{
+    const char *nl = memchr(data, '\n', len);
+    if (nl == NULL)
+        return tc_fail(err, TC_EFORMAT, "%s:1: missing header line \"%s\\t1\\t<count>\"", name,
+                       magic);
+    size_t ll = (size_t)(nl - data), ml = strlen(magic);
+    if (ll < ml + 1 || memcmp(data, magic, ml) != 0 || data[ml] != '\t')
+        return tc_fail(err, TC_EFORMAT, "%s:1: not a %s file (header must start with \"%s\\t\")",
+                       name, magic, magic);
+    const char *v = data + ml + 1, *end = data + ll;
+    const char *tab = memchr(v, '\t', (size_t)(end - v));
+    if (tab == NULL)
+        return tc_fail(err, TC_EFORMAT, "%s:1: header must be \"%s\\t1\\t<count>\"", name, magic);
+    uint64_t version, n;
+    if (!tc_parse_u64(v, (size_t)(tab - v), &version))
+        return tc_fail(err, TC_EFORMAT, "%s:1: bad version \"%.*s\"", name, (int)(tab - v), v);
+    if (version != 1)
+        return tc_fail(err, TC_EFORMAT, "%s:1: %s version %llu is not supported (1)", name, magic,
+                       (unsigned long long)version);
+    if (!tc_parse_u64(tab + 1, (size_t)(end - tab - 1), &n))
+        return tc_fail(err, TC_EFORMAT, "%s:1: bad count \"%.*s\"", name,
+                       (int)(end - tab - 1 > 40 ? 40 : end - tab - 1), tab + 1);
+    /* Every entry takes at least 2 bytes ("x\n"), which bounds allocations. */
+    if (n > (len - ll) / 2)
+        return tc_fail(err, TC_EFORMAT, "%s:1: header says %llu entries but the file has only %zu bytes",
+                       name, (unsigned long long)n, len);
+    *count = (size_t)n;
+    *body = ll + 1;
+    return TC_OK;
+}
+
+static tc_status check_utf8(const char *name, const char *data, size_t len, char *err)
+{
+    size_t bad = 0;
+    if (!tc_utf8_valid(data, len, &bad))
+        return tc_fail(err, TC_EFORMAT, "%s:%zu: invalid UTF-8 at byte %zu", name,
+                       tc_line_of_offset(data, bad), bad);
+    return TC_OK;
+}
+
+/* Checks a term/word field: non-empty, no TAB or CR (LF ends the line). */
+static tc_status check_term(const char *name, size_t line, const char *s, size_t n,
+                            const char *what, char *err)
+{
+    if (n == 0)
+        return tc_fail(err, TC_EFORMAT, "%s:%zu: empty %s", name, line, what);
+    if (memchr(s, '\t', n) != NULL)
+        return tc_fail(err, TC_EFORMAT, "%s:%zu: extra column (TAB inside the %s)", name, line,
+                       what);
+    if (memchr(s, '\r', n) != NULL)
+        return tc_fail(err, TC_EFORMAT, "%s:%zu: carriage return in the %s (line ends must be \\n)",
+                       name, line, what);
+    return TC_OK;
+}
+
+static tc_status add_unique(tc_termtab *t, const char *name, size_t line, size_t first_line,
+                            const char *s, size_t n, const char *what, char *err)
+{
+    uint32_t prev = 0;
+    tc_status st = tc_termtab_add(t, s, n, &prev);
+    if (st == TC_EFORMAT)
+        return tc_fail(err, TC_EFORMAT, "%s:%zu: duplicate %s \"%.*s\" (first at line %zu)", name,
+                       line, what, (int)(n > 80 ? 80 : n), s, (size_t)prev + first_line);
+    if (st != TC_OK)
+        return tc_fail(err, st, "%s:%zu: out of memory", name, line);
+    return TC_OK;
+}
+
+static tc_status load_vocab(tc_vectorizer *v, const char *name, const char *data, size_t len,
+                            char *err)
+{
+    size_t n = 0, pos = 0;
+    tc_status st = parse_header(name, data, len, "textclf-vocab", &n, &pos, err);
+    if (st != TC_OK)
+        return st;
+    if ((st = check_utf8(name, data, len, err)) != TC_OK)
+        return st;
+    v->vocab = tc_termtab_new(n);
+    v->idf = malloc((n ? n : 1) * sizeof *v->idf);
+    if (v->vocab == NULL || v->idf == NULL)
+        return tc_fail(err, TC_ENOMEM, "%s: out of memory for %zu terms", name, n);
+    size_t i = 0;
+    for (; pos < len; i++) {
+        size_t line = i + 2;
+        const char *s = data + pos;
+        const char *nl = memchr(s, '\n', len - pos);
+        if (nl == NULL)
+            return tc_fail(err, TC_EFORMAT, "%s:%zu: truncated (last line has no newline)", name,
+                           line);
+        if (i >= n)
+            return tc_fail(err, TC_EFORMAT, "%s:%zu: more terms than the header's count %zu", name,
+                           line, n);
+        size_t ll = (size_t)(nl - s);
+        const char *tab = memchr(s, '\t', ll);
+        if (tab == NULL)
+            return tc_fail(err, TC_EFORMAT, "%s:%zu: expected <idf><TAB><term>", name, line);
+        double idf;
+        if (!tc_parse_double(s, (size_t)(tab - s), &idf))
+            return tc_fail(err, TC_EFORMAT, "%s:%zu: bad idf \"%.*s\"", name, line,
+                           (int)(tab - s > 40 ? 40 : tab - s), s);
+        if (!(idf > 0.0))
+            return tc_fail(err, TC_EFORMAT, "%s:%zu: idf must be > 0, got %.17g", name, line, idf);
+        const char *term = tab + 1;
+        size_t tl = (size_t)(nl - term);
+        if ((st = check_term(name, line, term, tl, "term", err)) != TC_OK)
+            return st;
+        if ((st = add_unique(v->vocab, name, line, 2, term, tl, "term", err)) != TC_OK)
+            return st;
+        v->idf[i] = idf;
+        pos += ll + 1;
+    }
+    if (i != n)
+        return tc_fail(err, TC_EFORMAT, "%s:%zu: truncated: header says %zu terms, file has %zu",
+                       name, i + 2, n, i);
+    return TC_OK;
+}
+
+static tc_status load_stopwords(tc_vectorizer *v, const char *name, const char *data,
+                                size_t len, char *err)
+{
+    size_t n = 0, pos = 0;
+    tc_status st = parse_header(name, data, len, "textclf-stopwords", &n, &pos, err);
+    if (st != TC_OK)
+        return st;
+    if ((st = check_utf8(name, data, len, err)) != TC_OK)
+        return st;
+    v->stop = tc_termtab_new(n);
+    if (v->stop == NULL)
+        return tc_fail(err, TC_ENOMEM, "%s: out of memory", name);
+    size_t i = 0;
+    for (; pos < len; i++) {
+        size_t line = i + 2;
+        const char *s = data + pos;
+        const char *nl = memchr(s, '\n', len - pos);
+        if (nl == NULL)
+            return tc_fail(err, TC_EFORMAT, "%s:%zu: truncated (last line has no newline)", name,
+                           line);
+        if (i >= n)
+            return tc_fail(err, TC_EFORMAT, "%s:%zu: more words than the header's count %zu", name,
+                           line, n);
+        size_t ll = (size_t)(nl - s);
+        if ((st = check_term(name, line, s, ll, "word", err)) != TC_OK)
+            return st;
+        if ((st = add_unique(v->stop, name, line, 2, s, ll, "stop word", err)) != TC_OK)
+            return st;
+        pos += ll + 1;
+    }
+    if (i != n)
+        return tc_fail(err, TC_EFORMAT, "%s:%zu: truncated: header says %zu words, file has %zu",
+                       name, i + 2, n, i);
+    return TC_OK;
+}
+
+static tc_status check_config(const tc_vectorizer_config *cfg, char *err)
+{
+    if (cfg->ngram_min < 1 || cfg->ngram_min > cfg->ngram_max || cfg->ngram_max > 8)
+        return tc_fail(err, TC_EFORMAT, "ngram_range [%u, %u] outside 1 <= min <= max <= 8",
+                       cfg->ngram_min, cfg->ngram_max);
+    if (cfg->norm != TC_NORM_NONE && cfg->norm != TC_NORM_L1 && cfg->norm != TC_NORM_L2)
+        return tc_fail(err, TC_EFORMAT, "unknown norm %d", (int)cfg->norm);
+    return TC_OK;
+}
+
+tc_status tc_vectorizer_load_mem(const tc_vectorizer_config *cfg, const char *vocab_name,
+                                 const char *vocab, size_t vocab_len, const char *stop_name,
+                                 const char *stop, size_t stop_len, tc_vectorizer **out,
+                                 char *err)
+{
+    tc_status st = check_config(cfg, err);
+    if (st != TC_OK)
+        return st;
+    tc_vectorizer *v = calloc(1, sizeof *v);
+    if (v == NULL)
+        return tc_fail(err, TC_ENOMEM, "out of memory");
+    v->cfg = *cfg;
+    if ((st = load_vocab(v, vocab_name, vocab, vocab_len, err)) != TC_OK)
+        goto fail;
+    if (stop != NULL &&
+        (st = load_stopwords(v, stop_name ? stop_name : "stopwords", stop, stop_len, err)) != TC_OK)
+        goto fail;
+    *out = v;
+    return TC_OK;
+fail:
+    tc_vectorizer_free(&v);
+    return st;
+}
+
+tc_status tc_vectorizer_load(const tc_vectorizer_config *cfg, const char *vocab_path,
+                             const char *stopwords_path, tc_vectorizer **out, char *err)
+{
+    char *vocab = NULL, *stop = NULL;
+    size_t vlen = 0, slen = 0;
+    tc_status st = tc_read_file(vocab_path, VOCAB_MAX_BYTES, &vocab, &vlen, err);
+    if (st == TC_OK && stopwords_path != NULL)
+        st = tc_read_file(stopwords_path, VOCAB_MAX_BYTES, &stop, &slen, err);
+    if (st == TC_OK)
+        st = tc_vectorizer_load_mem(cfg, vocab_path, vocab, vlen, stopwords_path, stop, slen, out,
+                                    err);
+    free(vocab);
+    free(stop);
+    return st;
+}
+
+void tc_vectorizer_free(tc_vectorizer **v)
+{
+    if (v == NULL || *v == NULL)
+        return;
+    tc_termtab_free(&(*v)->vocab);
+    tc_termtab_free(&(*v)->stop);
+    free((*v)->idf);
+    free(*v);
+    *v = NULL;
+}
+
+size_t tc_vectorizer_n_features(const tc_vectorizer *v) { return tc_termtab_size(v->vocab); }
+
+const tc_vectorizer_config *tc_vectorizer_config_of(const tc_vectorizer *v) { return &v->cfg; }
+
+/* ---- transform ---------------------------------------------------------------------- */
+
+tc_vectorizer_scratch *tc_vectorizer_scratch_new(void)
+{
+    tc_vectorizer_scratch *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return NULL;
+    s->tok = tc_tokenizer_scratch_new();
+    if (s->tok == NULL) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void tc_vectorizer_scratch_free(tc_vectorizer_scratch **s)
+{
+    if (s == NULL || *s == NULL)
+        return;
+    tc_tokenizer_scratch_free(&(*s)->tok);
+    free((*s)->kept);
+    free((*s)->key);
+    free((*s)->counts);
+    free((*s)->cols);
+    free((*s)->tmp);
+    free((*s)->vals);
+    free(*s);
+    *s = NULL;
+}
+
+static bool grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return true;
+    size_t c = *cap ? *cap : 64;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(*p, c * elem);
+    if (q == NULL)
+        return false;
+    *p = q;
+    *cap = c;
+    return true;
+}
+
+static bool ensure_cols(tc_vectorizer_scratch *s, size_t need)
+{
+    if (need <= s->cols_cap)
+        return true;
+    size_t c = s->cols_cap ? s->cols_cap : 256;
+    while (c < need)
+        c *= 2;
+    uint32_t *a = realloc(s->cols, c * sizeof *a);
+    if (a != NULL)
+        s->cols = a;
+    uint32_t *b = realloc(s->tmp, c * sizeof *b);
+    if (b != NULL)
+        s->tmp = b;
+    double *d = realloc(s->vals, c * sizeof *d);
+    if (d != NULL)
+        s->vals = d;
+    if (a == NULL || b == NULL || d == NULL)
+        return false;
+    s->cols_cap = c;
+    return true;
+}
+
+/* Ascending sort of a[0..n): insertion sort for short rows, else LSD radix on bytes,
+ * skipping bytes in which all keys agree. */
+static void sort_u32(uint32_t *a, uint32_t *tmp, size_t n)
+{
+    if (n < 48) {
+        for (size_t i = 1; i < n; i++) {
+            uint32_t x = a[i];
+            size_t j = i;
+            while (j > 0 && a[j - 1] > x) {
+                a[j] = a[j - 1];
+                j--;
+            }
+            a[j] = x;
+        }
+        return;
+    }
+    uint32_t or_all = 0, and_all = UINT32_MAX;
+    for (size_t i = 0; i < n; i++) {
+        or_all |= a[i];
+        and_all &= a[i];
+    }
+    uint32_t *src = a, *dst = tmp;
+    for (unsigned shift = 0; shift < 32; shift += 8) {
+        if ((((or_all ^ and_all) >> shift) & 0xffu) == 0)
+            continue;
+        size_t cnt[256] = {0};
+        for (size_t i = 0; i < n; i++)
+            cnt[(src[i] >> shift) & 0xffu]++;
+        size_t sum = 0;
+        for (unsigned b = 0; b < 256; b++) {
+            size_t c = cnt[b];
+            cnt[b] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[cnt[(src[i] >> shift) & 0xffu]++] = src[i];
+        uint32_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a)
+        memcpy(a, src, n * sizeof *a);
+}
+
+tc_status tc_vectorizer_transform(const tc_vectorizer *v, tc_vectorizer_scratch *s,
+                                  const char *text, size_t len, tc_sparse *out, char *err)
+{
+    const tc_vectorizer_config *cfg = &v->cfg;
+    size_t nf = tc_termtab_size(v->vocab);
+    if (s->counts_len < nf) {
+        uint32_t *c = calloc(nf, sizeof *c);
+        if (c == NULL)
+            return tc_fail(err, TC_ENOMEM, "out of memory");
+        free(s->counts);
+        s->counts = c;
+        s->counts_len = nf;
+    }
+    tc_token_list tl;
+    tc_status st = tc_tokenize(&cfg->tokenizer, s->tok, text, len, &tl, err);
+    if (st != TC_OK)
+        return st;
+
+    const tc_token *toks = tl.tokens;
+    size_t nt = tl.count;
+    if (v->stop != NULL && nt > 0) {
+        if (!grow((void **)&s->kept, &s->kept_cap, nt, sizeof *s->kept))
+            return tc_fail(err, TC_ENOMEM, "out of memory");
+        size_t k = 0;
+        for (size_t i = 0; i < nt; i++)
+            if (tc_termtab_find(v->stop, tl.text + toks[i].off, toks[i].len) < 0)
+                s->kept[k++] = toks[i];
+        toks = s->kept;
+        nt = k;
+    }
+
+    unsigned nmin = cfg->ngram_min, nmax = cfg->ngram_max;
+    if (!ensure_cols(s, nt * (nmax - nmin + 1) + 1))
+        return tc_fail(err, TC_ENOMEM, "out of memory");
+    uint32_t *counts = s->counts, *cols = s->cols;
+    size_t ncols = 0;
+    const char *txt = tl.text;
+    if (nmin == 1) {
+        for (size_t i = 0; i < nt; i++) {
+            int64_t j = tc_termtab_find(v->vocab, txt + toks[i].off, toks[i].len);
+            if (j >= 0 && counts[j]++ == 0)
+                cols[ncols++] = (uint32_t)j;
+        }
+    }
+    for (unsigned n = nmin < 2 ? 2 : nmin; n <= nmax && n <= nt; n++) {
+        for (size_t i = 0; i + n <= nt; i++) {
+            size_t klen = n - 1;
+            for (unsigned k = 0; k < n; k++)
+                klen += toks[i + k].len;
+            if (!grow((void **)&s->key, &s->key_cap, klen, 1))
+                return tc_fail(err, TC_ENOMEM, "out of memory");
+            char *p = s->key;
+            memcpy(p, txt + toks[i].off, toks[i].len);
+            p += toks[i].len;
+            for (unsigned k = 1; k < n; k++) {
+                *p++ = ' ';
+                memcpy(p, txt + toks[i + k].off, toks[i + k].len);
+                p += toks[i + k].len;
+            }
+            int64_t j = tc_termtab_find(v->vocab, s->key, klen);
+            if (j >= 0 && counts[j]++ == 0)
+                cols[ncols++] = (uint32_t)j;
+        }
+    }
+
+    sort_u32(cols, s->tmp, ncols);
+    double *vals = s->vals;
+    for (size_t i = 0; i < ncols; i++) {
+        uint32_t j = cols[i];
+        double x = cfg->binary ? 1.0 : (double)counts[j];
+        counts[j] = 0;
+        if (cfg->sublinear_tf) {
+            x = log(x);
+            x += 1.0;
+        }
+        if (cfg->use_idf)
+            x *= v->idf[j];
+        vals[i] = x;
+    }
+    if (cfg->norm != TC_NORM_NONE && ncols > 0) {
+        double sum = 0.0;
+        if (cfg->norm == TC_NORM_L2) {
+            if (cfg->use_idf)
+                for (size_t i = ncols; i-- > 0;)
+                    sum += vals[i] * vals[i];
+            else
+                for (size_t i = 0; i < ncols; i++)
+                    sum += vals[i] * vals[i];
+            sum = sqrt(sum);
+        } else {
+            if (cfg->use_idf)
+                for (size_t i = ncols; i-- > 0;)
+                    sum += fabs(vals[i]);
+            else
+                for (size_t i = 0; i < ncols; i++)
+                    sum += fabs(vals[i]);
+        }
+        if (sum != 0.0)
+            for (size_t i = 0; i < ncols; i++)
+                vals[i] /= sum;
+    }
+    out->index = cols;
+    out->value = vals;
+    out->nnz = ncols;
+    return TC_OK;
+}
