@@ -4,7 +4,8 @@
 #   tests/run.sh [--build DIR] [--asan-build DIR] SUITE...
 #   suites: unit asan fuzz-replay parity integration container all
 #
-# Every suite prints one line per check: "PASS <name>" or "FAIL <name>: <why>".
+# Every suite prints one line per check: "PASS <name>" or "FAIL <name>: <why>"
+# (or "SKIP <why>" when it cannot run on this machine at all).
 # A suite program that exits non-zero without printing a FAIL line counts as one
 # failure, so a crash is never mistaken for success. Data-dependent suites read
 # TEXTCLF_DATA (default ../shared/data) and say so when they fall back to fixtures.
@@ -28,7 +29,7 @@ export TEXTCLF_BIN=${TEXTCLF_BIN:-$PWD/$BUILD/textclf}
 PYTHON=${PYTHON:-$(tools/find-python.sh)}
 export PYTHON
 
-passed=0; failed=0
+passed=0; failed=0; skipped=0
 log=$(mktemp); trap 'rm -f "$log"' EXIT
 
 # run_prog NAME CMD...: runs one suite program, echoes and counts its PASS/FAIL lines.
@@ -38,18 +39,20 @@ run_prog() {
   "$@" >"$log" 2>&1
   local rc=$?
   cat "$log"
-  local p f
-  p=$(grep -c '^PASS ' "$log"); f=$(grep -c '^FAIL ' "$log")
+  local p f k
+  p=$(grep -c '^PASS ' "$log"); f=$(grep -c '^FAIL ' "$log"); k=$(grep -c '^SKIP ' "$log")
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
     echo "FAIL $name: exited with status $rc without reporting a failed check"
     f=1
   fi
-  if [ "$rc" -eq 0 ] && [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+  # A suite that can only say why it cannot run here ("SKIP <why>") is not a failure;
+  # one that silently checks nothing is.
+  if [ "$rc" -eq 0 ] && [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && [ "$k" -eq 0 ]; then
     echo "FAIL $name: ran no checks"
     f=1
   fi
-  passed=$((passed + p)); failed=$((failed + f))
-  echo "-- $name: $p passed, $f failed ($((SECONDS - t0)) s)"
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + k))
+  echo "-- $name: $p passed, $f failed, $k skipped ($((SECONDS - t0)) s)"
 }
 
 run_unit_dir() {
@@ -91,5 +94,6 @@ for s in "${suites[@]}"; do
     *) echo "FAIL run.sh: unknown suite $s"; failed=$((failed + 1)) ;;
   esac
 done
+[ "$skipped" -eq 0 ] || echo "($skipped skipped: see the SKIP lines above)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
