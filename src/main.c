@@ -1,0 +1,508 @@
+/*
+ * main.c - the textclf command line: predict, check, serve, version.
+ *
+ *   textclf predict --model DIR [--threads N] [--input FILE]
+ *   textclf check --model DIR
+ *   textclf serve ...            (see tc_server.h; argument parsing is the server's)
+ *   textclf version | --version | --help | <command> --help
+ *
+ * predict reads one text per line (stdin by default) and writes one JSON object per
+ * line, in input order. A line is the bytes before its "\n", exactly: a "\r" before
+ * the "\n" stays part of the text (the model sees it as scikit-learn would), and a
+ * last line without "\n" is still a record. Lines that cannot be classified (invalid
+ * UTF-8) get {"error":"..."} and make the exit status 1.
+ *
+ * Throughput design: input is read in large blocks (and everything that is already
+ * readable is taken before work starts, so pipes batch well while an interactive
+ * terminal still gets an answer per line); each batch of complete lines is split at
+ * line boundaries over N threads, each with its own workspace and output buffer; the
+ * buffers are written in order. No allocation per line.
+ *
+ * Exit status: 0 success, 1 failure (bad model, unreadable input, a line that failed),
+ * 2 usage error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tc_buf.h"
+#include "tc_model.h"
+#include "tc_server.h"
+#include "tc_status.h"
+
+#define TEXTCLF_VERSION "1.0.0"
+#define READ_BLOCK ((size_t)4 << 20)        /* initial input buffer; grows for long lines */
+#define PARALLEL_MIN_BYTES ((size_t)64 << 10) /* smaller batches run on one thread */
+#define MAX_THREADS 256
+
+static const char USAGE[] =
+    "usage: textclf <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  predict --model DIR [--threads N] [--input FILE]\n"
+    "                       classify one text per input line, one JSON object per output line\n"
+    "  check --model DIR    load and verify a model (checksums, golden samples); print a summary\n"
+    "  serve [options]      HTTP inference daemon (textclf serve --help)\n"
+    "  version              print the version\n"
+    "\n"
+    "textclf <command> --help shows a command's options.\n";
+
+static const char USAGE_PREDICT[] =
+    "usage: textclf predict --model DIR [--threads N] [--input FILE]\n"
+    "\n"
+    "Reads one text per line (UTF-8; the line is the bytes before \"\\n\", a \"\\r\" is kept as\n"
+    "part of the text) and writes, per line and in input order, one JSON object:\n"
+    "  {\"label\":\"positive\",\"probabilities\":{\"negative\":0.03,\"positive\":0.97}}\n"
+    "(\"scores\" instead of \"probabilities\" for models without probabilities).\n"
+    "A line that cannot be classified (invalid UTF-8) gets {\"error\":\"...\"}; the exit\n"
+    "status is then 1.\n"
+    "\n"
+    "  --model DIR    model directory (docs/model-format.md)\n"
+    "  --threads N    worker threads, 1..256 (default 1)\n"
+    "  --input FILE   read FILE instead of standard input (\"-\" = standard input)\n";
+
+static const char USAGE_CHECK[] =
+    "usage: textclf check --model DIR\n"
+    "\n"
+    "Loads the model exactly as serve does (manifest, sizes and sha256 of every file, every\n"
+    "file's syntax, golden samples re-predicted to 1e-9) and prints a summary. Exit status 0\n"
+    "if the model is good, 1 with the error (naming file and line) if not.\n";
+
+/* ---- argument parsing ------------------------------------------------------------------ */
+
+typedef struct options {
+    const char *model;
+    const char *input;
+    unsigned threads;
+} options;
+
+static int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "textclf %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n(see textclf %s --help)\n", cmd);
+    va_end(ap);
+    return 2;
+}
+
+/* Matches "--name VALUE" or "--name=VALUE"; advances *i past what it consumed.
+ * Returns 1 on a match, 0 if argv[*i] is another option, -1 if the value is missing. */
+static int opt_value(int argc, char **argv, int *i, const char *name, const char **value)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (a[n] == '=') {
+        *value = a + n + 1;
+        return 1;
+    }
+    if (a[n] != '\0')
+        return 0;
+    if (*i + 1 >= argc)
+        return -1;
+    *value = argv[++*i];
+    return 1;
+}
+
+/* Parses the options of predict/check. Returns -1 to continue, else an exit status. */
+static int parse_options(int argc, char **argv, bool allow_predict_opts, options *o)
+{
+    const char *cmd = argv[0];
+    const char *help = allow_predict_opts ? USAGE_PREDICT : USAGE_CHECK;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = NULL;
+        int r;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(help, stdout);
+            return 0;
+        }
+        if ((r = opt_value(argc, argv, &i, "--model", &val)) != 0) {
+            if (r < 0)
+                return usage_error(cmd, "%s needs a value", a);
+            o->model = val;
+        } else if (allow_predict_opts && (r = opt_value(argc, argv, &i, "--input", &val)) != 0) {
+            if (r < 0)
+                return usage_error(cmd, "%s needs a value", a);
+            o->input = val;
+        } else if (allow_predict_opts && (r = opt_value(argc, argv, &i, "--threads", &val)) != 0) {
+            if (r < 0)
+                return usage_error(cmd, "%s needs a value", a);
+            char *end = NULL;
+            errno = 0;
+            long t = strtol(val, &end, 10);
+            if (errno != 0 || end == val || *end != '\0' || t < 1 || t > MAX_THREADS)
+                return usage_error(cmd, "--threads must be an integer in 1..256, got \"%s\"", val);
+            o->threads = (unsigned)t;
+        } else {
+            return usage_error(cmd, "unknown argument \"%s\"", a);
+        }
+    }
+    if (o->model == NULL)
+        return usage_error(cmd, "--model DIR is required");
+    return -1;
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* ---- check ----------------------------------------------------------------------------- */
+
+static int cmd_check(int argc, char **argv)
+{
+    options o = {NULL, NULL, 1};
+    int rc = parse_options(argc, argv, false, &o);
+    if (rc >= 0)
+        return rc;
+    char err[TC_ERR_LEN] = "";
+    tc_model *m = NULL;
+    double t0 = now_ms();
+    tc_status st = tc_model_load(o.model, NULL, &m, err);
+    double ms = now_ms() - t0;
+    if (st != TC_OK) {
+        fprintf(stderr, "textclf check: %s: %s\n", tc_status_name(st), err);
+        printf("FAILED %s\n", o.model);
+        return 1;
+    }
+    printf("model:       %s (%s)\n", tc_model_name(m), o.model);
+    printf("classes:     %zu:", tc_model_n_classes(m));
+    for (size_t i = 0; i < tc_model_n_classes(m); i++)
+        printf(" %s", tc_model_class_name(m, i));
+    printf("\nfeatures:    %zu\n", tc_model_n_features(m));
+    printf("classifier:  %s\n", tc_model_classifier_desc(m));
+    printf("output:      %s\n",
+           tc_model_output(m) == TC_OUTPUT_PROBABILITIES ? "probabilities" : "scores");
+    printf("golden:      %zu samples reproduced (|diff| <= 1e-9)\n", tc_model_n_golden(m));
+    printf("load time:   %.1f ms\n", ms);
+    printf("OK\n");
+    tc_model_free(&m);
+    return 0;
+}
+
+/* ---- predict --------------------------------------------------------------------------- */
+
+/* Pre-encoded JSON pieces, so a prediction is written with memcpy and numbers only. */
+typedef struct out_format {
+    tc_buf *label_prefix;  /* per class: {"label":"<name>","probabilities":{ */
+    tc_buf *key;           /* per class: "<name>": (with a leading comma after the first) */
+    size_t n_classes;
+} out_format;
+
+static void out_format_free(out_format *f)
+{
+    for (size_t i = 0; f->label_prefix != NULL && i < f->n_classes; i++)
+        tc_buf_free(&f->label_prefix[i]);
+    for (size_t i = 0; f->key != NULL && i < f->n_classes; i++)
+        tc_buf_free(&f->key[i]);
+    free(f->label_prefix);
+    free(f->key);
+}
+
+static bool out_format_init(out_format *f, const tc_model *m)
+{
+    size_t n = tc_model_n_classes(m);
+    f->n_classes = n;
+    f->label_prefix = calloc(n, sizeof *f->label_prefix);
+    f->key = calloc(n, sizeof *f->key);
+    if (f->label_prefix == NULL || f->key == NULL)
+        return false;
+    const char *kind =
+        tc_model_output(m) == TC_OUTPUT_PROBABILITIES ? "\"probabilities\":{" : "\"scores\":{";
+    for (size_t i = 0; i < n; i++) {
+        const char *name = tc_model_class_name(m, i);
+        tc_buf *p = &f->label_prefix[i], *k = &f->key[i];
+        if (!tc_buf_append_str(p, "{\"label\":") ||
+            !tc_buf_append_json_string(p, name, strlen(name)) || !tc_buf_append_char(p, ',') ||
+            !tc_buf_append_str(p, kind))
+            return false;
+        if ((i > 0 && !tc_buf_append_char(k, ',')) ||
+            !tc_buf_append_json_string(k, name, strlen(name)) || !tc_buf_append_char(k, ':'))
+            return false;
+    }
+    return true;
+}
+
+typedef struct worker {
+    const tc_model *model;
+    const out_format *fmt;
+    tc_workspace *ws;
+    tc_buf out;
+    const char *begin, *end;  /* lines to classify; the last may lack its "\n" */
+    size_t failed_lines;
+    bool out_of_memory;
+    pthread_t tid;
+} worker;
+
+static bool emit_error(tc_buf *out, const char *msg)
+{
+    return tc_buf_append_str(out, "{\"error\":") &&
+           tc_buf_append_json_string(out, msg, strlen(msg)) && tc_buf_append_str(out, "}\n");
+}
+
+static void classify_range(worker *w)
+{
+    const out_format *f = w->fmt;
+    tc_buf *out = &w->out;
+    const char *p = w->begin, *end = w->end;
+    char err[TC_ERR_LEN];
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *line_end = nl != NULL ? nl : end;
+        tc_prediction pred;
+        err[0] = '\0';
+        tc_status st = tc_model_predict(w->model, w->ws, p, (size_t)(line_end - p), &pred, err);
+        bool ok;
+        if (st == TC_OK) {
+            const tc_buf *pre = &f->label_prefix[pred.label];
+            ok = tc_buf_append(out, pre->data, pre->len);
+            for (size_t k = 0; ok && k < f->n_classes; k++)
+                ok = tc_buf_append(out, f->key[k].data, f->key[k].len) &&
+                     tc_buf_append_double(out, pred.values[k]);
+            ok = ok && tc_buf_append(out, "}}\n", 3);
+        } else {
+            w->failed_lines++;
+            ok = emit_error(out, err[0] ? err : tc_status_name(st));
+        }
+        if (!ok) {
+            w->out_of_memory = true;
+            return;
+        }
+        p = line_end + 1;
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    classify_range(arg);
+    return NULL;
+}
+
+static bool write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t r = write(fd, p, n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return false;
+        p += r;
+        n -= (size_t)r;
+    }
+    return true;
+}
+
+/* Classifies data[0..len) (whole lines; the last may lack "\n" only at end of input)
+ * over up to nw workers and writes the outputs in order. False on a write or memory
+ * failure (message printed). */
+static bool run_batch(worker *ws, unsigned nw, const char *data, size_t len)
+{
+    unsigned used = len < PARALLEL_MIN_BYTES ? 1 : nw;
+    const char *p = data, *end = data + len;
+    for (unsigned i = 0; i < used; i++) {
+        worker *w = &ws[i];
+        tc_buf_clear(&w->out);
+        w->begin = p;
+        if (i + 1 == used) {
+            w->end = end;
+        } else {
+            const char *target = p + (size_t)(end - p) / (used - i);
+            const char *nl = target < end ? memchr(target, '\n', (size_t)(end - target)) : NULL;
+            w->end = nl != NULL ? nl + 1 : end;
+        }
+        p = w->end;
+    }
+    unsigned started = 1;
+    bool spawn_failed = false;
+    for (unsigned i = 1; i < used; i++, started++) {
+        if (pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]) != 0) {
+            spawn_failed = true;
+            break;
+        }
+    }
+    classify_range(&ws[0]);
+    for (unsigned i = 1; i < started; i++)
+        pthread_join(ws[i].tid, NULL);
+    /* Ranges whose thread could not start run here, still in order. */
+    if (spawn_failed)
+        for (unsigned i = started; i < used; i++)
+            classify_range(&ws[i]);
+    for (unsigned i = 0; i < used; i++) {
+        if (ws[i].out_of_memory) {
+            fprintf(stderr, "textclf predict: out of memory\n");
+            return false;
+        }
+        if (!write_all(STDOUT_FILENO, ws[i].out.data, ws[i].out.len)) {
+            fprintf(stderr, "textclf predict: cannot write output: %s\n", strerror(errno));
+            return false;
+        }
+    }
+    return true;
+}
+
+/* True if fd has data (or EOF) ready right now. */
+static bool readable_now(int fd)
+{
+    struct pollfd pfd = {fd, POLLIN, 0};
+    return poll(&pfd, 1, 0) > 0;
+}
+
+static int cmd_predict(int argc, char **argv)
+{
+    options o = {NULL, NULL, 1};
+    int rc = parse_options(argc, argv, true, &o);
+    if (rc >= 0)
+        return rc;
+    rc = 1;
+    char err[TC_ERR_LEN] = "";
+    tc_model *m = NULL;
+    out_format fmt = {NULL, NULL, 0};
+    worker *ws = NULL;
+    char *buf = NULL;
+    int fd = STDIN_FILENO;
+    bool input_error = false;
+    size_t failed = 0;
+
+    if (o.input != NULL && strcmp(o.input, "-") != 0) {
+        fd = open(o.input, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            fprintf(stderr, "textclf predict: %s: cannot open: %s\n", o.input, strerror(errno));
+            return 1;
+        }
+    }
+    const char *input_name = fd == STDIN_FILENO ? "standard input" : o.input;
+    tc_status st = tc_model_load(o.model, NULL, &m, err);
+    if (st != TC_OK) {
+        fprintf(stderr, "textclf predict: %s: %s\n", tc_status_name(st), err);
+        goto done;
+    }
+    ws = calloc(o.threads, sizeof *ws);
+    size_t cap = READ_BLOCK;
+    buf = malloc(cap);
+    if (ws == NULL || buf == NULL || !out_format_init(&fmt, m)) {
+        fprintf(stderr, "textclf predict: out of memory\n");
+        goto done;
+    }
+    for (unsigned i = 0; i < o.threads; i++) {
+        ws[i].model = m;
+        ws[i].fmt = &fmt;
+        if ((ws[i].ws = tc_workspace_new(m)) == NULL) {
+            fprintf(stderr, "textclf predict: out of memory\n");
+            goto done;
+        }
+    }
+
+    size_t have = 0;
+    bool eof = false;
+    while (!eof) {
+        /* Fill: at least one read, then keep reading while more is ready at once. */
+        do {
+            if (have == cap) {
+                if (cap > SIZE_MAX / 2) {
+                    fprintf(stderr, "textclf predict: input line too long\n");
+                    input_error = true;
+                    goto done;
+                }
+                char *nb = realloc(buf, cap * 2);
+                if (nb == NULL) {
+                    fprintf(stderr, "textclf predict: out of memory (line of %zu bytes)\n", have);
+                    input_error = true;
+                    goto done;
+                }
+                buf = nb;
+                cap *= 2;
+            }
+            ssize_t r = read(fd, buf + have, cap - have);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r < 0) {
+                fprintf(stderr, "textclf predict: %s: read error: %s\n", input_name,
+                        strerror(errno));
+                input_error = true;
+                goto done;
+            }
+            if (r == 0)
+                eof = true;
+            have += (size_t)r;
+        } while (!eof && have < cap && readable_now(fd));
+
+        size_t cut = have;
+        if (!eof) {
+            while (cut > 0 && buf[cut - 1] != '\n')
+                cut--;
+        }
+        if (cut > 0) {
+            if (!run_batch(ws, o.threads, buf, cut)) {
+                input_error = true;
+                goto done;
+            }
+            memmove(buf, buf + cut, have - cut);
+            have -= cut;
+        }
+    }
+    for (unsigned i = 0; i < o.threads; i++)
+        failed += ws[i].failed_lines;
+    if (failed > 0)
+        fprintf(stderr, "textclf predict: %zu line%s could not be classified\n", failed,
+                failed == 1 ? "" : "s");
+    rc = failed > 0 ? 1 : 0;
+done:
+    if (input_error)
+        rc = 1;
+    for (unsigned i = 0; ws != NULL && i < o.threads; i++) {
+        tc_workspace_free(&ws[i].ws);
+        tc_buf_free(&ws[i].out);
+    }
+    free(ws);
+    free(buf);
+    out_format_free(&fmt);
+    tc_model_free(&m);
+    if (fd != STDIN_FILENO)
+        close(fd);
+    return rc;
+}
+
+/* ---- entry ----------------------------------------------------------------------------- */
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(USAGE, stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "predict") == 0)
+        return cmd_predict(argc - 1, argv + 1);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "serve") == 0)
+        return tc_serve_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0 ||
+        strcmp(cmd, "-V") == 0) {
+        printf("textclf %s (model format %d)\n", TEXTCLF_VERSION, TC_MODEL_FORMAT_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        fputs(USAGE, stdout);
+        return 0;
+    }
+    fprintf(stderr, "textclf: unknown command \"%s\"\n\n%s", cmd, USAGE);
+    return 2;
+}
