@@ -29,8 +29,9 @@ size_t tc_uni_lower(uint32_t cp, uint32_t out[3]);
 
 /* Full NFKD decomposition of one code point (Hangul included), in canonical order
  * as Python produces it for the single character. Returns a pointer to `*count`
- * code points: either static table data or `self` (filled with cp) when cp does not
- * decompose. */
+ * code points: either static table data or `self`, which must have room for 3 code
+ * points (filled with cp when cp does not decompose, with the jamo of a Hangul
+ * syllable, which decomposes algorithmically). */
 const uint32_t *tc_uni_nfkd(uint32_t cp, uint32_t *self, size_t *count);
 
 #endif

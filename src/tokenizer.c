@@ -1,0 +1,245 @@
+/*
+ * tokenizer.c - scikit-learn 1.2's word analyzer front half (see tc_tokenizer.h).
+ *
+ * One pass over validated UTF-8. ASCII bytes take a table-driven fast path: ASCII is
+ * closed under str.lower() and NFKD is the identity on it, so a byte maps to one byte
+ * and its \w class is a table lookup. Other code points are decoded and go through
+ * full lowercase (with Python's Final_Sigma rule, evaluated on the original text),
+ * then per-code-point NFKD and the strip filter. Per-code-point NFKD equals NFKD of
+ * the whole string up to canonical reordering, which only permutes code points with
+ * combining class != 0 - non-ASCII marks that both strip modes drop - so the
+ * surviving sequence is the same. Tokens are the maximal runs of >= 2 \w code points
+ * of the output, exactly re.findall(r"(?u)\b\w\w+\b").
+ */
+#include "tc_tokenizer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tc_unicode.h"
+#include "tc_utf8.h"
+
+/* Most output bytes one non-ASCII input code point can produce: up to 3 lowercase
+ * code points, each with an NFKD of up to 18 code points of up to 4 bytes. */
+#define TC_TOK_SLACK 256u
+#define TC_TOK_MAX_INPUT ((size_t)1 << 31)
+
+struct tc_tokenizer_scratch {
+    char *text;
+    size_t text_cap;
+    tc_token *tok;
+    size_t tok_cap;
+};
+
+/* ASCII \w: [0-9A-Za-z_] */
+static const unsigned char ascii_word[128] = {
+    0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+    0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 1,1,1,1,1,1,1,1,1,1,0,0,0,0,0,0,
+    0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,0,0,0,0,1,
+    0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,0,0,0,0,0,
+};
+
+tc_tokenizer_scratch *tc_tokenizer_scratch_new(void)
+{
+    return calloc(1, sizeof(tc_tokenizer_scratch));
+}
+
+void tc_tokenizer_scratch_free(tc_tokenizer_scratch **s)
+{
+    if (s == NULL || *s == NULL)
+        return;
+    free((*s)->text);
+    free((*s)->tok);
+    free(*s);
+    *s = NULL;
+}
+
+/* Output and token state of one tc_tokenize call. */
+typedef struct tok_state {
+    tc_tokenizer_scratch *s;
+    unsigned char *out;
+    size_t o;          /* bytes written to out */
+    size_t run_start;  /* byte offset of the current \w run */
+    size_t run_n;      /* code points in the current \w run, 0 if none */
+    size_t nt;         /* tokens stored */
+} tok_state;
+
+static bool grow_text(tok_state *st, size_t need)
+{
+    tc_tokenizer_scratch *s = st->s;
+    if (need <= s->text_cap)
+        return true;
+    size_t cap = s->text_cap ? s->text_cap : 4096;
+    while (cap < need)
+        cap = cap / 2 * 3;
+    char *p = realloc(s->text, cap);
+    if (p == NULL)
+        return false;
+    s->text = p;
+    s->text_cap = cap;
+    st->out = (unsigned char *)p;
+    return true;
+}
+
+/* Ends the current \w run at byte `end`, storing it as a token if it has >= 2
+ * code points. */
+static bool end_run(tok_state *st, size_t end)
+{
+    size_t n = st->run_n;
+    st->run_n = 0;
+    if (n < 2)
+        return true;
+    tc_tokenizer_scratch *s = st->s;
+    if (st->nt == s->tok_cap) {
+        size_t cap = s->tok_cap ? s->tok_cap * 2 : 256;
+        tc_token *p = realloc(s->tok, cap * sizeof *p);
+        if (p == NULL)
+            return false;
+        s->tok = p;
+        s->tok_cap = cap;
+    }
+    /* offsets fit: the output is kept below UINT32_MAX bytes */
+    s->tok[st->nt].off = (uint32_t)st->run_start;
+    s->tok[st->nt].len = (uint32_t)(end - st->run_start);
+    st->nt++;
+    return true;
+}
+
+/* Appends one output code point (capacity already ensured). */
+static bool emit(tok_state *st, uint32_t cp)
+{
+    bool word;
+    size_t at = st->o;
+    if (cp < 0x80) {
+        st->out[at] = (unsigned char)cp;
+        st->o = at + 1;
+        word = ascii_word[cp] != 0;
+    } else {
+        st->o = at + tc_utf8_encode(cp, (char *)st->out + at);
+        word = tc_uni_is_word(cp);
+    }
+    if (word) {
+        if (st->run_n++ == 0)
+            st->run_start = at;
+        return true;
+    }
+    return st->run_n == 0 || end_run(st, at);
+}
+
+/* Python's Final_Sigma test for the U+03A3 at in[i..i+2): preceded by a cased code
+ * point (skipping case-ignorables) and not followed by one (likewise). Each scan
+ * stops at the first non-ignorable code point, so the scans stay linear overall. */
+static bool final_sigma(const unsigned char *in, size_t len, size_t i)
+{
+    size_t j = i;
+    bool found = false;
+    uint32_t c = 0;
+    while (j > 0) {
+        do
+            j--;
+        while (j > 0 && (in[j] & 0xC0u) == 0x80u);
+        size_t p = j;
+        c = tc_utf8_next((const char *)in, len, &p);
+        if (!tc_uni_is_case_ignorable(c)) {
+            found = true;
+            break;
+        }
+    }
+    if (!found || !tc_uni_is_cased(c))
+        return false;
+    j = i + 2;
+    while (j < len) {
+        c = tc_utf8_next((const char *)in, len, &j);
+        if (!tc_uni_is_case_ignorable(c))
+            return !tc_uni_is_cased(c);
+    }
+    return true;
+}
+
+/* Lowercases (optionally), decomposes and filters one non-ASCII input code point. */
+static bool process_cp(const tc_tokenizer_options *opt, tok_state *st,
+                       const unsigned char *in, size_t len, size_t at, uint32_t cp)
+{
+    uint32_t lc[3];
+    size_t nl = 1;
+    lc[0] = cp;
+    if (opt->lowercase) {
+        if (cp == 0x3A3u)
+            lc[0] = final_sigma(in, len, at) ? 0x3C2u : 0x3C3u;
+        else
+            nl = tc_uni_lower(cp, lc);
+    }
+    for (size_t k = 0; k < nl; k++) {
+        if (opt->strip_accents == TC_STRIP_NONE) {
+            if (!emit(st, lc[k]))
+                return false;
+            continue;
+        }
+        uint32_t self[3];
+        size_t nd;
+        const uint32_t *d = tc_uni_nfkd(lc[k], self, &nd);
+        for (size_t m = 0; m < nd; m++) {
+            uint32_t x = d[m];
+            if (opt->strip_accents == TC_STRIP_ASCII ? x >= 0x80 : tc_uni_is_combining(x))
+                continue;
+            if (!emit(st, x))
+                return false;
+        }
+    }
+    return true;
+}
+
+tc_status tc_tokenize(const tc_tokenizer_options *opt, tc_tokenizer_scratch *scratch,
+                      const char *text, size_t len, tc_token_list *out, char *err)
+{
+    static const char oom[] = "out of memory while tokenizing";
+    if (len > TC_TOK_MAX_INPUT)
+        return tc_fail(err, TC_ETOOBIG, "text of %zu bytes exceeds the tokenizer limit of %zu",
+                       len, TC_TOK_MAX_INPUT);
+    size_t bad = 0;
+    if (!tc_utf8_valid(text, len, &bad))
+        return tc_fail(err, TC_EINPUT, "invalid UTF-8 at byte offset %zu", bad);
+
+    tok_state st = {scratch, (unsigned char *)scratch->text, 0, 0, 0, 0};
+    if (!grow_text(&st, len + TC_TOK_SLACK))
+        return tc_fail(err, TC_ENOMEM, oom);
+
+    const unsigned char *in = (const unsigned char *)text;
+    const bool lower = opt->lowercase;
+    size_t i = 0;
+    while (i < len) {
+        unsigned b = in[i];
+        if (b < 0x80) {
+            /* ASCII fast path */
+            st.out[st.o] = (unsigned char)(lower && b - 'A' < 26u ? b + 32u : b);
+            if (ascii_word[b]) {
+                if (st.run_n++ == 0)
+                    st.run_start = st.o;
+            } else if (st.run_n != 0 && !end_run(&st, st.o)) {
+                return tc_fail(err, TC_ENOMEM, oom);
+            }
+            st.o++;
+            i++;
+            continue;
+        }
+        size_t at = i;
+        uint32_t cp = tc_utf8_next(text, len, &i);
+        if (!process_cp(opt, &st, in, len, at, cp))
+            return tc_fail(err, TC_ENOMEM, oom);
+        /* keep room for the rest: <= 1 byte per ASCII byte, <= SLACK per code point */
+        size_t need = st.o + (len - i) + TC_TOK_SLACK;
+        if (need > scratch->text_cap) {
+            if (need > UINT32_MAX)
+                return tc_fail(err, TC_ETOOBIG, "preprocessed text exceeds 4 GiB");
+            size_t want = scratch->text_cap * 2 > need ? scratch->text_cap * 2 : need;
+            if (!grow_text(&st, want))
+                return tc_fail(err, TC_ENOMEM, oom);
+        }
+    }
+    if (st.run_n != 0 && !end_run(&st, st.o))
+        return tc_fail(err, TC_ENOMEM, oom);
+    out->text = scratch->text;
+    out->tokens = scratch->tok;
+    out->count = st.nt;
+    return TC_OK;
+}
