@@ -1,6 +1,7 @@
 /* numparse.c - strict decimal parsing (see tc_numparse.h). */
 #include "tc_numparse.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,36 @@ static inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 static const double exact_pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+#if LDBL_MANT_DIG >= 64
+/* 10^k for k <= 27 is exact in a 64-bit significand (5^27 < 2^64). */
+static const long double ld_pow10[28] = {
+    1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
+    1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
+    1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
+
+/* Extended fast path for up to 19 significant digits and |exp10| <= 27, which covers
+ * the 17-digit numbers model files are full of. mant and 10^|e| are exact long
+ * doubles, so r = mant (*|/) 10^|e| is v rounded once to >= 64 bits. Rounding is
+ * monotone and fixes every midpoint M between adjacent doubles, so r and v lie on
+ * the same side of every such M unless r == M itself; hence (double)r is the
+ * correctly rounded v except when r is exactly a midpoint, which is refused here
+ * (false) and left to strtod. Results are normal doubles (10^-27 <= |v| < 10^47). */
+static bool extended_path(uint64_t mant, long exp10, double *out)
+{
+    long double r = exp10 < 0 ? (long double)mant / ld_pow10[-exp10]
+                              : (long double)mant * ld_pow10[exp10];
+    double d = (double)r;
+    long double e = r - (long double)d;
+    if (e != 0.0L) {
+        long double other = (long double)d + 2.0L * e;
+        if ((long double)(double)other == other)
+            return false;
+    }
+    *out = d;
+    return true;
+}
+#endif
 
 bool tc_parse_double(const char *s, size_t n, double *out)
 {
@@ -90,6 +121,15 @@ bool tc_parse_double(const char *s, size_t n, double *out)
         *out = neg ? -0.0 : 0.0;
         return true;
     }
+#if LDBL_MANT_DIG >= 64
+    if (mant_exact && exp10 >= -27 && exp10 <= 27) {
+        double v;
+        if (extended_path(mant, exp10, &v)) {
+            *out = neg ? -v : v;
+            return true;
+        }
+    }
+#endif
     /* Slow path: strtod on a copy without the decimal point (digits, then an
      * exponent), so the result does not depend on the locale's radix character. */
     char buf[TC_NUM_MAX_LEN + 32];
