@@ -1,0 +1,58 @@
+/*
+ * tc_serve_config.h - configuration of `textclf serve`: command-line flags, then
+ * environment variables, then defaults (one table row per option in serve_config.c).
+ *
+ *   flag               environment                              default
+ *   --model-dir DIR    SM_MODEL_DIR                             /opt/ml/model
+ *   --host H           TEXTCLF_HOST                             0.0.0.0
+ *   --port N           SAGEMAKER_BIND_TO_PORT                   8080 (0 = any free port)
+ *   --threads N        SAGEMAKER_MODEL_SERVER_WORKERS           online CPUs
+ *   --max-payload-mb N SAGEMAKER_MAX_PAYLOAD_IN_MB              6 (MiB, 1..1024)
+ *   --max-records N    TEXTCLF_MAX_RECORDS                      200000
+ *   --timeout S        SAGEMAKER_MODEL_SERVER_TIMEOUT           60 (600 if SAGEMAKER_BATCH=true)
+ *   --default-accept T SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT     application/json
+ *   --log-level L      TEXTCLF_LOG_LEVEL                        info (error|warn|info|debug)
+ *   (env only)         SAGEMAKER_MAX_CONCURRENT_TRANSFORMS      = threads
+ *   (env only)         SAGEMAKER_BATCH_STRATEGY                 MULTI_RECORD
+ *   (env only)         SAGEMAKER_SAFE_PORT_RANGE                checked: "LO-HI"; the
+ *                      daemon's port is not taken from it (docker/serve picks the
+ *                      daemon's loopback port from it and passes --port).
+ *
+ * Values are validated; a bad value names its source ("--port", "SAGEMAKER_BIND_TO_PORT").
+ */
+#ifndef TC_SERVE_CONFIG_H
+#define TC_SERVE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "tc_codec.h"
+#include "tc_status.h"
+
+typedef enum tc_log_level { TC_LOG_ERROR, TC_LOG_WARN, TC_LOG_INFO, TC_LOG_DEBUG } tc_log_level;
+
+typedef struct tc_serve_config {
+    const char *model_dir;      /* borrowed from argv or the environment */
+    const char *host;
+    unsigned port;
+    unsigned threads;
+    unsigned max_payload_mb;
+    size_t max_payload_bytes;   /* max_payload_mb MiB */
+    size_t max_records;
+    unsigned timeout_s;
+    tc_format default_accept;
+    unsigned max_concurrent_transforms;
+    const char *batch_strategy; /* "MULTI_RECORD" or "SINGLE_RECORD" */
+    tc_log_level log_level;
+    bool help;                  /* --help / -h given: print usage, exit 0 */
+} tc_serve_config;
+
+/* Parses argv (argv[0] is "serve") and the environment into cfg. Unknown flags,
+ * missing values and out-of-range values -> TC_EINPUT with a message. */
+tc_status tc_serve_config_parse(int argc, char **argv, tc_serve_config *cfg, char *err);
+
+/* The --help text with every default. */
+void tc_serve_config_usage(FILE *f);
+
+#endif

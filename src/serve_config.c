@@ -1,0 +1,212 @@
+/* serve_config.c - `textclf serve` flags, environment and defaults (see tc_serve_config.h). */
+#include "tc_serve_config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef enum opt_kind { OPT_STR, OPT_UINT, OPT_ACCEPT, OPT_LEVEL } opt_kind;
+
+typedef struct opt_row {
+    const char *flag;
+    const char *env;
+    opt_kind kind;
+    unsigned long lo, hi;  /* OPT_UINT bounds */
+    const char *help;
+} opt_row;
+
+enum {
+    O_MODEL_DIR, O_HOST, O_PORT, O_THREADS, O_PAYLOAD, O_RECORDS, O_TIMEOUT, O_ACCEPT,
+    O_LOGLEVEL, N_OPTS
+};
+
+static const opt_row k_opts[N_OPTS] = {
+    [O_MODEL_DIR] = {"--model-dir", "SM_MODEL_DIR", OPT_STR, 0, 0,
+                     "model directory (default /opt/ml/model)"},
+    [O_HOST] = {"--host", "TEXTCLF_HOST", OPT_STR, 0, 0,
+                "address to listen on (default 0.0.0.0)"},
+    [O_PORT] = {"--port", "SAGEMAKER_BIND_TO_PORT", OPT_UINT, 0, 65535,
+                "TCP port, 0 = any free port (default 8080)"},
+    [O_THREADS] = {"--threads", "SAGEMAKER_MODEL_SERVER_WORKERS", OPT_UINT, 1, 256,
+                   "server threads (default: online CPUs)"},
+    [O_PAYLOAD] = {"--max-payload-mb", "SAGEMAKER_MAX_PAYLOAD_IN_MB", OPT_UINT, 1, 1024,
+                   "request body limit in MiB; larger -> 413 (default 6)"},
+    [O_RECORDS] = {"--max-records", "TEXTCLF_MAX_RECORDS", OPT_UINT, 1, 100000000,
+                   "records per request; more -> 413 (default 200000)"},
+    [O_TIMEOUT] = {"--timeout", "SAGEMAKER_MODEL_SERVER_TIMEOUT", OPT_UINT, 1, 3600,
+                   "idle connection timeout in s (default 60, 600 if SAGEMAKER_BATCH=true)"},
+    [O_ACCEPT] = {"--default-accept", "SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT", OPT_ACCEPT, 0, 0,
+                  "response type for a missing Accept or */* (default application/json)"},
+    [O_LOGLEVEL] = {"--log-level", "TEXTCLF_LOG_LEVEL", OPT_STR, 0, 0,
+                    "error|warn|info|debug; info logs every request (default info)"},
+};
+
+void tc_serve_config_usage(FILE *f)
+{
+    fputs("usage: textclf serve [options]\n"
+          "Serves a model over HTTP (SageMaker contract: GET /ping, POST /invocations,\n"
+          "GET /execution-parameters). Options override environment variables, which\n"
+          "override defaults.\n\n",
+          f);
+    for (size_t i = 0; i < N_OPTS; i++)
+        fprintf(f, "  %-18s %s\n  %-18s   env %s\n", k_opts[i].flag, k_opts[i].help, "",
+                k_opts[i].env);
+    fputs("  -h, --help         this text\n\n"
+          "Other environment: SAGEMAKER_MAX_CONCURRENT_TRANSFORMS (default: threads) and\n"
+          "SAGEMAKER_BATCH_STRATEGY (default MULTI_RECORD) for /execution-parameters;\n"
+          "SAGEMAKER_BATCH=true raises the default timeout to 600 s; SAGEMAKER_SAFE_PORT_RANGE\n"
+          "(\"LO-HI\") is validated (docker/serve takes the daemon's loopback port from it).\n"
+          "The model is loaded and its golden samples verified before the port is opened;\n"
+          "SIGTERM/SIGINT stop accepting, finish in-flight requests and exit 0.\n",
+          f);
+}
+
+static tc_status parse_uint(const char *src, const char *v, unsigned long lo, unsigned long hi,
+                            unsigned long *out, char *err)
+{
+    char *end;
+    errno = 0;
+    unsigned long x = strtoul(v, &end, 10);
+    if (v[0] < '0' || v[0] > '9' || *end != '\0' || errno != 0 || x < lo || x > hi)
+        return tc_fail(err, TC_EINPUT, "%s: \"%s\" is not an integer in %lu..%lu", src, v, lo,
+                       hi);
+    *out = x;
+    return TC_OK;
+}
+
+static bool env_true(const char *name)
+{
+    const char *v = getenv(name);
+    return v != NULL && (strcmp(v, "true") == 0 || strcmp(v, "TRUE") == 0 ||
+                         strcmp(v, "True") == 0 || strcmp(v, "1") == 0);
+}
+
+tc_status tc_serve_config_parse(int argc, char **argv, tc_serve_config *cfg, char *err)
+{
+    const char *val[N_OPTS] = {0};
+    const char *src[N_OPTS] = {0};
+    memset(cfg, 0, sizeof *cfg);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            cfg->help = true;
+            return TC_OK;
+        }
+        size_t k = 0;
+        const char *v = NULL;
+        for (; k < N_OPTS; k++) {
+            size_t fl = strlen(k_opts[k].flag);
+            if (strncmp(a, k_opts[k].flag, fl) == 0 && (a[fl] == '\0' || a[fl] == '=')) {
+                v = a[fl] == '=' ? a + fl + 1 : NULL;
+                break;
+            }
+        }
+        if (k == N_OPTS)
+            return tc_fail(err, TC_EINPUT, "unknown option \"%s\" (see textclf serve --help)",
+                           a);
+        if (v == NULL) {
+            if (i + 1 >= argc)
+                return tc_fail(err, TC_EINPUT, "%s needs a value", k_opts[k].flag);
+            v = argv[++i];
+        }
+        val[k] = v;
+        src[k] = k_opts[k].flag;
+    }
+    for (size_t k = 0; k < N_OPTS; k++) {
+        const char *e;
+        if (val[k] == NULL && (e = getenv(k_opts[k].env)) != NULL && e[0] != '\0') {
+            val[k] = e;
+            src[k] = k_opts[k].env;
+        }
+    }
+
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    cfg->model_dir = val[O_MODEL_DIR] ? val[O_MODEL_DIR] : "/opt/ml/model";
+    cfg->host = val[O_HOST] ? val[O_HOST] : "0.0.0.0";
+    unsigned long u[N_OPTS] = {0};
+    u[O_PORT] = 8080;
+    u[O_THREADS] = ncpu > 0 ? (ncpu > 256 ? 256 : (unsigned long)ncpu) : 1;
+    u[O_PAYLOAD] = 6;
+    u[O_RECORDS] = 200000;
+    u[O_TIMEOUT] = env_true("SAGEMAKER_BATCH") ? 600 : 60;
+    for (size_t k = 0; k < N_OPTS; k++) {
+        if (k_opts[k].kind != OPT_UINT || val[k] == NULL)
+            continue;
+        tc_status st = parse_uint(src[k], val[k], k_opts[k].lo, k_opts[k].hi, &u[k], err);
+        if (st != TC_OK)
+            return st;
+    }
+    cfg->port = (unsigned)u[O_PORT];
+    cfg->threads = (unsigned)u[O_THREADS];
+    cfg->max_payload_mb = (unsigned)u[O_PAYLOAD];
+    cfg->max_payload_bytes = (size_t)u[O_PAYLOAD] * 1024u * 1024u;
+    cfg->max_records = (size_t)u[O_RECORDS];
+    cfg->timeout_s = (unsigned)u[O_TIMEOUT];
+
+    cfg->default_accept = TC_FMT_JSON;
+    if (val[O_ACCEPT] != NULL) {
+        char aerr[TC_ERR_LEN];
+        if (tc_codec_response_format(val[O_ACCEPT], TC_FMT_JSON, &cfg->default_accept, aerr) !=
+            TC_OK)
+            return tc_fail(err, TC_EINPUT,
+                           "%s: \"%s\" is not application/json, application/jsonlines or "
+                           "text/csv",
+                           src[O_ACCEPT], val[O_ACCEPT]);
+    }
+
+    static const char *const levels[] = {"error", "warn", "info", "debug"};
+    cfg->log_level = TC_LOG_INFO;
+    if (val[O_LOGLEVEL] != NULL) {
+        size_t k = 0;
+        while (k < 4 && strcmp(val[O_LOGLEVEL], levels[k]) != 0)
+            k++;
+        if (k == 4)
+            return tc_fail(err, TC_EINPUT, "%s: \"%s\" is not error, warn, info or debug",
+                           src[O_LOGLEVEL], val[O_LOGLEVEL]);
+        cfg->log_level = (tc_log_level)k;
+    }
+
+    unsigned long mct = cfg->threads;
+    const char *e = getenv("SAGEMAKER_MAX_CONCURRENT_TRANSFORMS");
+    if (e != NULL && e[0] != '\0') {
+        tc_status st = parse_uint("SAGEMAKER_MAX_CONCURRENT_TRANSFORMS", e, 1, 1024, &mct, err);
+        if (st != TC_OK)
+            return st;
+    }
+    cfg->max_concurrent_transforms = (unsigned)mct;
+
+    cfg->batch_strategy = "MULTI_RECORD";
+    e = getenv("SAGEMAKER_BATCH_STRATEGY");
+    if (e != NULL && e[0] != '\0') {
+        if (strcmp(e, "MULTI_RECORD") == 0 || strcmp(e, "MultiRecord") == 0)
+            cfg->batch_strategy = "MULTI_RECORD";
+        else if (strcmp(e, "SINGLE_RECORD") == 0 || strcmp(e, "SingleRecord") == 0)
+            cfg->batch_strategy = "SINGLE_RECORD";
+        else
+            return tc_fail(err, TC_EINPUT,
+                           "SAGEMAKER_BATCH_STRATEGY: \"%s\" is not MULTI_RECORD or "
+                           "SINGLE_RECORD",
+                           e);
+    }
+
+    e = getenv("SAGEMAKER_SAFE_PORT_RANGE");
+    if (e != NULL && e[0] != '\0') {
+        unsigned long lo, hi;
+        char *end;
+        errno = 0;
+        lo = strtoul(e, &end, 10);
+        bool ok = end != e && *end == '-' && errno == 0;
+        if (ok) {
+            const char *h = end + 1;
+            hi = strtoul(h, &end, 10);
+            ok = end != h && *end == '\0' && errno == 0 && lo >= 1 && lo <= hi && hi <= 65535;
+        }
+        if (!ok)
+            return tc_fail(err, TC_EINPUT,
+                           "SAGEMAKER_SAFE_PORT_RANGE: \"%s\" is not \"LO-HI\" with 1 <= LO <= "
+                           "HI <= 65535",
+                           e);
+    }
+    return TC_OK;
+}
