@@ -570,6 +570,19 @@ def libsvm_outputs(vectorize, lsvm, classes, labels_in_order):
     return rows
 
 
+def created_stamp():
+    """UTC build time, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    sde = os.environ.get("SOURCE_DATE_EPOCH")
+    if sde is not None:
+        try:
+            t = datetime.datetime.fromtimestamp(int(sde), datetime.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise Refuse("SOURCE_DATE_EPOCH=%r is not a Unix time" % sde)
+    else:
+        t = datetime.datetime.now(datetime.timezone.utc)
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def build_manifest(name, description, classes, vec_meta, clf_meta, files, sources):
     return {
         "format": "textclf-model",
@@ -586,7 +599,7 @@ def build_manifest(name, description, classes, vec_meta, clf_meta, files, source
             "sklearn_version": sklearn.__version__,
             "python_version": platform.python_version(),
             "unicode_version": unicodedata.unidata_version,
-            "created": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "created": created_stamp(),
             "sources": sources,
         },
     }
