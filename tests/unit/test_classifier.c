@@ -390,9 +390,9 @@ static void test_malformed(void)
         snprintf(want, sizeof want, "%s:%zu: ", path, cases[i].line);
         TC_CHECK(st == TC_EFORMAT && c == NULL, "%s: status %d (%s)", cases[i].name, (int)st,
                  err);
-        TC_CHECK(strncmp(err, want, strlen(want)) == 0, "%s: message \"%s\" lacks \"%s\"",
+        TC_CHECK(strncmp(err, want, strlen(want)) == 0, "%s: message \"%.300s\" lacks \"%.300s\"",
                  cases[i].name, err, want);
-        TC_CHECK(strstr(err, cases[i].why) != NULL, "%s: message \"%s\" lacks \"%s\"",
+        TC_CHECK(strstr(err, cases[i].why) != NULL, "%s: message \"%.300s\" lacks \"%.300s\"",
                  cases[i].name, err, cases[i].why);
         tc_classifier_free(&c);
     }

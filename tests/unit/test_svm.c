@@ -499,7 +499,7 @@ static void test_malformed(void)
         char want[600];
         snprintf(want, sizeof want, "%s:%zu: ", tmp_path("bad.svm"), line);
         TC_CHECK(st == TC_EFORMAT && c == NULL, "%s: status %d: %s", cases[i].name, (int)st, err);
-        TC_CHECK(strncmp(err, want, strlen(want)) == 0, "%s: \"%s\" does not start \"%s\"",
+        TC_CHECK(strncmp(err, want, strlen(want)) == 0, "%s: \"%.300s\" does not start \"%.300s\"",
                  cases[i].name, err, want);
         tc_classifier_free(&c);
     }
