@@ -269,7 +269,14 @@ static tc_status collapse_linear(tc_classifier *m, const char *path, char *err)
         cls[s] = c;
         left--;
         for (const struct svm_node *nd = sm->SV[s]; nd->index != -1; nd++) {
-            size_t j = (size_t)nd->index - 1; /* validated: 1..n_features */
+            /* Validated already; rechecked because libsvm re-read the file by path. */
+            if (nd->index < 1 || (size_t)nd->index > m->n_features) {
+                st = tc_fail(err, TC_EFORMAT, "%s: support vector %zu has feature index %d "
+                             "outside 1..%zu (file changed while loading?)", path, s + 1,
+                             nd->index, m->n_features);
+                goto out;
+            }
+            size_t j = (size_t)nd->index - 1;
             if (m->slot[j] == NO_SLOT)
                 m->slot[j] = (uint32_t)used++;
         }
@@ -341,8 +348,12 @@ static tc_status load_libsvm(tc_classifier *m, const tc_classifier_config *cfg, 
                 (size_t)sm->l == info.total_sv && sm->label != NULL && sm->nSV != NULL &&
                 sm->rho != NULL && (sm->probA != NULL) == info.has_probability &&
                 (sm->probB != NULL) == info.has_probability;
-    for (size_t i = 0; same && i < m->k; i++)
+    size_t nsv_sum = 0;
+    for (size_t i = 0; same && i < m->k; i++) {
         same = sm->label[i] == cfg->libsvm_labels[i] && sm->nSV[i] >= 0;
+        nsv_sum += same ? (size_t)sm->nSV[i] : 0;
+    }
+    same = same && nsv_sum == info.total_sv;
     if (!same) {
         st = tc_fail(err, TC_EFORMAT,
                      "%s: libsvm read something other than the validated file (changed while "
