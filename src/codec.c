@@ -723,12 +723,14 @@ static tc_status jinstance(jp *p, size_t k)
                            "wrong JSON shape: instance %zu has no \"text\" member", k + 1);
         return add_span(p, t.sp);
     }
-    if (p->i >= p->n)
-        return jfail(p, "unexpected end of input");
+    size_t at = p->base + p->i;
+    tc_status st = jvalue(p, 1);  /* malformed JSON is reported as such */
+    if (st != TC_OK)
+        return st;
     return tc_fail(p->err, TC_EINPUT,
                    "wrong JSON shape: instance %zu is not a string or {\"text\": ...} (byte "
                    "%zu)",
-                   k + 1, p->base + p->i);
+                   k + 1, at);
 }
 
 static tc_status jinstances(jp *p)
