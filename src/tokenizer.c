@@ -31,8 +31,9 @@ struct tc_tokenizer_scratch {
     size_t tok_cap;
 };
 
-/* ASCII \w: [0-9A-Za-z_] */
-static const unsigned char ascii_word[128] = {
+/* ASCII \w: [0-9A-Za-z_]; bytes >= 0x80 are 0 so that one lookup also stops a
+ * run at the first non-ASCII byte. */
+static const unsigned char ascii_word[256] = {
     0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
     0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 1,1,1,1,1,1,1,1,1,1,0,0,0,0,0,0,
     0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,0,0,0,0,1,
@@ -81,6 +82,17 @@ static bool grow_text(tok_state *st, size_t need)
     return true;
 }
 
+static bool grow_tokens(tc_tokenizer_scratch *s)
+{
+    size_t cap = s->tok_cap ? s->tok_cap * 2 : 256;
+    tc_token *p = realloc(s->tok, cap * sizeof *p);
+    if (p == NULL)
+        return false;
+    s->tok = p;
+    s->tok_cap = cap;
+    return true;
+}
+
 /* Ends the current \w run at byte `end`, storing it as a token if it has >= 2
  * code points. */
 static bool end_run(tok_state *st, size_t end)
@@ -90,14 +102,8 @@ static bool end_run(tok_state *st, size_t end)
     if (n < 2)
         return true;
     tc_tokenizer_scratch *s = st->s;
-    if (st->nt == s->tok_cap) {
-        size_t cap = s->tok_cap ? s->tok_cap * 2 : 256;
-        tc_token *p = realloc(s->tok, cap * sizeof *p);
-        if (p == NULL)
-            return false;
-        s->tok = p;
-        s->tok_cap = cap;
-    }
+    if (st->nt == s->tok_cap && !grow_tokens(s))
+        return false;
     /* offsets fit: the output is kept below UINT32_MAX bytes */
     s->tok[st->nt].off = (uint32_t)st->run_start;
     s->tok[st->nt].len = (uint32_t)(end - st->run_start);
@@ -205,27 +211,60 @@ tc_status tc_tokenize(const tc_tokenizer_options *opt, tc_tokenizer_scratch *scr
         return tc_fail(err, TC_ENOMEM, oom);
 
     const unsigned char *in = (const unsigned char *)text;
-    const bool lower = opt->lowercase;
-    size_t i = 0;
+    const unsigned upper_bit = opt->lowercase ? 0x20u : 0u;
+    /* The ASCII paths work on locals (kept in registers); they are synced with st
+     * around the non-ASCII path. */
+    unsigned char *dst = st.out;
+    tc_token *tok = scratch->tok;
+    size_t tok_cap = scratch->tok_cap;
+    size_t i = 0, o = 0, run_start = 0, run_n = 0, nt = 0;
     while (i < len) {
         unsigned b = in[i];
+        if (ascii_word[b]) {
+            /* a run of ASCII \w bytes: lowercase is +0x20 on A-Z only, NFKD is
+             * the identity on ASCII */
+            size_t j = i;
+            if (run_n == 0)
+                run_start = o;
+            do {
+                dst[o++] = (unsigned char)(b | (b - 'A' < 26u ? upper_bit : 0u));
+                if (++j == len)
+                    break;
+                b = in[j];
+            } while (ascii_word[b]);
+            run_n += j - i;
+            i = j;
+            continue;
+        }
         if (b < 0x80) {
-            /* ASCII fast path */
-            st.out[st.o] = (unsigned char)(lower && b - 'A' < 26u ? b + 32u : b);
-            if (ascii_word[b]) {
-                if (st.run_n++ == 0)
-                    st.run_start = st.o;
-            } else if (st.run_n != 0 && !end_run(&st, st.o)) {
-                return tc_fail(err, TC_ENOMEM, oom);
+            dst[o] = (unsigned char)b;
+            if (run_n != 0) {
+                if (run_n >= 2) {
+                    if (nt == tok_cap) {
+                        if (!grow_tokens(scratch))
+                            return tc_fail(err, TC_ENOMEM, oom);
+                        tok = scratch->tok;
+                        tok_cap = scratch->tok_cap;
+                    }
+                    tok[nt].off = (uint32_t)run_start;
+                    tok[nt].len = (uint32_t)(o - run_start);
+                    nt++;
+                }
+                run_n = 0;
             }
-            st.o++;
+            o++;
             i++;
             continue;
         }
-        size_t at = i;
-        uint32_t cp = tc_utf8_next(text, len, &i);
-        if (!process_cp(opt, &st, in, len, at, cp))
+        st.o = o;
+        st.run_start = run_start;
+        st.run_n = run_n;
+        st.nt = nt;
+        size_t next = i;
+        uint32_t cp = tc_utf8_next(text, len, &next);
+        if (!process_cp(opt, &st, in, len, i, cp))
             return tc_fail(err, TC_ENOMEM, oom);
+        i = next;
         /* keep room for the rest: <= 1 byte per ASCII byte, <= SLACK per code point */
         size_t need = st.o + (len - i) + TC_TOK_SLACK;
         if (need > scratch->text_cap) {
@@ -235,7 +274,18 @@ tc_status tc_tokenize(const tc_tokenizer_options *opt, tc_tokenizer_scratch *scr
             if (!grow_text(&st, want))
                 return tc_fail(err, TC_ENOMEM, oom);
         }
+        dst = st.out;
+        o = st.o;
+        run_start = st.run_start;
+        run_n = st.run_n;
+        nt = st.nt;
+        tok = scratch->tok;
+        tok_cap = scratch->tok_cap;
     }
+    st.o = o;
+    st.run_start = run_start;
+    st.run_n = run_n;
+    st.nt = nt;
     if (st.run_n != 0 && !end_run(&st, st.o))
         return tc_fail(err, TC_ENOMEM, oom);
     out->text = scratch->text;
