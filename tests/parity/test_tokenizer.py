@@ -11,6 +11,8 @@ words) for all six combinations of L in {True, False} x S in {None, ascii, unico
   corpora   $TEXTCLF_DATA/imdb/test.tsv and sst2/dev.tsv when present
   utf8      invalid byte strings: tokdump must reject exactly the byte strings
             Python's strict utf-8 codec rejects, at the same byte offset
+  tables    tools/gen_unicode_tables.py --check: the committed src/unicode_tables.[ch]
+            are what this Python generates
 
     $PYTHON tests/parity/test_tokenizer.py --bin build/textclf --build build
 
@@ -216,6 +218,10 @@ def main():
         print("NOTE: no corpora under TEXTCLF_DATA=%s: parity covers the torture list, "
               "the code point sweep and random strings only" % data)
 
+    gen = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "gen_unicode_tables.py"),
+                          "--check"], capture_output=True, text=True, check=False)
+    report(gen.returncode == 0, "tokenizer unicode tables regenerate identically",
+           (gen.stdout + gen.stderr).strip()[-300:])
     check_utf8(build)
     for low, strip in COMBOS:
         compare(build, "tokenizer torture list", torture, low, strip)
