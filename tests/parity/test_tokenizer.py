@@ -188,6 +188,24 @@ def check_utf8(build):
            "%d mismatches, first %r: C=%r, %s" % ((len(bad),) + bad[0]))
 
 
+def check_nfkd_per_code_point(texts):
+    """The C tokenizer decomposes code point by code point and skips NFKD's canonical
+    reordering. Checks the argument for that in Python itself: for both strip
+    functions, stripping a whole string equals concatenating the stripped code points."""
+    from sklearn.feature_extraction.text import strip_accents_ascii, strip_accents_unicode
+    marks = "\u0316\u0301\u0345\u05b0\u0e48\u302a"
+    texts = list(texts) + ["x%s%s%sy" % (chr(cp), marks, chr(cp)) for cp in range(0x80, 0x30000)
+                           if not 0xD800 <= cp <= 0xDFFF]
+    bad = []
+    for fn in (strip_accents_ascii, strip_accents_unicode):
+        for t in texts:
+            if fn(t) != "".join(fn(c) for c in t):
+                bad.append((fn.__name__, t))
+    report(not bad, "tokenizer per-code-point NFKD equals whole-string NFKD after stripping",
+           "%d strings x 2 strip functions" % len(texts) if not bad else
+           "%d counterexamples, first %r" % (len(bad), bad[0]))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default="build/textclf")
@@ -223,6 +241,7 @@ def main():
     report(gen.returncode == 0, "tokenizer unicode tables regenerate identically",
            (gen.stdout + gen.stderr).strip()[-300:])
     check_utf8(build)
+    check_nfkd_per_code_point(torture + rand)
     for low, strip in COMBOS:
         compare(build, "tokenizer torture list", torture, low, strip)
         compare(build, "tokenizer random strings", rand, low, strip)
