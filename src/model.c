@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,9 @@ struct tc_workspace {
 /* A file listed in the manifest, read into memory for hashing. */
 typedef struct listed_file {
     const char *name;  /* borrowed from the cJSON tree */
+    const char *sha_hex;  /* borrowed: the manifest's sha256 */
+    uint8_t want[TC_SHA256_LEN];
+    char path[PATH_LEN];
     char *data;
     size_t len;
 } listed_file;
@@ -67,6 +71,12 @@ typedef struct load_ctx {
     cJSON *root;
     listed_file *files;
     size_t n_files;
+    /* classifier, loaded on its own thread (see tc_model_load) */
+    tc_classifier_config clf_cfg;
+    listed_file *clf_file;
+    tc_vectorizer_config vec_cfg;
+    size_t n_features;
+    listed_file *vocab_file, *stop_file;
 } load_ctx;
 
 /* ---- small helpers ------------------------------------------------------------------- */
@@ -274,23 +284,30 @@ static tc_status load_files(load_ctx *c, char *err)
                            c->manifest_path, name);
         listed_file *lf = &c->files[c->n_files++];
         lf->name = name;
-        char path[PATH_LEN];
-        tc_status st = join_path(c->dir, name, path, err);
+        lf->sha_hex = sha->valuestring;
+        memcpy(lf->want, want, sizeof want);
+        tc_status st = join_path(c->dir, name, lf->path, err);
         if (st == TC_OK)
-            st = tc_read_file(path, FILE_MAX_BYTES, &lf->data, &lf->len, err);
+            st = tc_read_file(lf->path, FILE_MAX_BYTES, &lf->data, &lf->len, err);
         if (st != TC_OK)
             return st;
         if (lf->len != want_len)
-            return tc_fail(err, TC_EFORMAT, "%s: size %zu bytes, but %s lists %zu", path, lf->len,
-                           MANIFEST, want_len);
-        uint8_t got[TC_SHA256_LEN];
-        tc_sha256(lf->data, lf->len, got);
-        if (memcmp(got, want, sizeof got) != 0) {
-            char hex[TC_SHA256_HEX_LEN + 1];
-            tc_sha256_hex(got, hex);
-            return tc_fail(err, TC_EFORMAT, "%s: sha256 %s does not match %s (%s)", path, hex,
-                           MANIFEST, sha->valuestring);
-        }
+            return tc_fail(err, TC_EFORMAT, "%s: size %zu bytes, but %s lists %zu", lf->path,
+                           lf->len, MANIFEST, want_len);
+    }
+    return TC_OK;
+}
+
+/* sha256 of a listed file against the manifest. */
+static tc_status verify_hash(const listed_file *lf, char *err)
+{
+    uint8_t got[TC_SHA256_LEN];
+    tc_sha256(lf->data, lf->len, got);
+    if (memcmp(got, lf->want, sizeof got) != 0) {
+        char hex[TC_SHA256_HEX_LEN + 1];
+        tc_sha256_hex(got, hex);
+        return tc_fail(err, TC_EFORMAT, "%s: sha256 %s does not match %s (%s)", lf->path, hex,
+                       MANIFEST, lf->sha_hex);
     }
     return TC_OK;
 }
@@ -349,7 +366,8 @@ static tc_status load_header(load_ctx *c, tc_model *m, char *err)
     return TC_OK;
 }
 
-static tc_status load_vectorizer(load_ctx *c, tc_model *m, char *err)
+/* Reads the "vectorizer" section of the manifest into c (no file is parsed yet). */
+static tc_status parse_vectorizer(load_ctx *c, char *err)
 {
     static const char W[] = "vectorizer.";
     tc_status st = TC_OK;
@@ -414,23 +432,32 @@ static tc_status load_vectorizer(load_ctx *c, tc_model *m, char *err)
         if ((st = want_file(c, v, W, "stop_words", &stop, err)) != TC_OK)
             return st;
     }
-    char vpath[PATH_LEN], spath[PATH_LEN];
-    if ((st = join_path(c->dir, vocab->name, vpath, err)) != TC_OK)
-        return st;
-    if (stop != NULL && (st = join_path(c->dir, stop->name, spath, err)) != TC_OK)
-        return st;
-    st = tc_vectorizer_load_mem(&cfg, vpath, vocab->data, vocab->len, stop ? spath : NULL,
-                                stop ? stop->data : NULL, stop ? stop->len : 0, &m->vec, err);
-    if (st != TC_OK)
-        return st;
-    if (tc_vectorizer_n_features(m->vec) != nf)
-        return tc_fail(err, TC_EFORMAT,
-                       "%s: \"vectorizer.n_features\" is %zu but %s has %zu terms",
-                       c->manifest_path, nf, vpath, tc_vectorizer_n_features(m->vec));
+    c->vec_cfg = cfg;
+    c->n_features = nf;
+    c->vocab_file = vocab;
+    c->stop_file = stop;
     return TC_OK;
 }
 
-static tc_status load_classifier(load_ctx *c, tc_model *m, char *err)
+/* Builds the vectorizer from the files parse_vectorizer picked (hashes verified). */
+static tc_status build_vectorizer(load_ctx *c, tc_model *m, char *err)
+{
+    const listed_file *vocab = c->vocab_file, *stop = c->stop_file;
+    tc_status st = tc_vectorizer_load_mem(&c->vec_cfg, vocab->path, vocab->data, vocab->len,
+                                          stop ? stop->path : NULL, stop ? stop->data : NULL,
+                                          stop ? stop->len : 0, &m->vec, err);
+    if (st != TC_OK)
+        return st;
+    if (tc_vectorizer_n_features(m->vec) != c->n_features)
+        return tc_fail(err, TC_EFORMAT,
+                       "%s: \"vectorizer.n_features\" is %zu but %s has %zu terms",
+                       c->manifest_path, c->n_features, vocab->path,
+                       tc_vectorizer_n_features(m->vec));
+    return TC_OK;
+}
+
+/* Reads the "classifier" section of the manifest into c and m->desc. */
+static tc_status parse_classifier(load_ctx *c, tc_model *m, char *err)
 {
     static const char W[] = "classifier.";
     tc_status st = TC_OK;
@@ -453,7 +480,7 @@ static tc_status load_classifier(load_ctx *c, tc_model *m, char *err)
     tc_classifier_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.n_classes = m->n_classes;
-    cfg.n_features = tc_vectorizer_n_features(m->vec);
+    cfg.n_features = c->n_features;  /* == the vocabulary's size, checked after loading */
     if (type == 0) {
         if ((st = want_choice(c, cl, W, "probability", linear_proba, 6, &proba, err)) != TC_OK)
             return st;
@@ -503,15 +530,33 @@ static tc_status load_classifier(load_ctx *c, tc_model *m, char *err)
              cJSON_IsString(est) ? est->valuestring : "unknown estimator",
              type == 0 ? linear_proba[proba] : svm_proba[proba], type == 1 ? ", origin " : "",
              type == 1 ? origins[origin] : "");
-    char path[PATH_LEN];
-    if ((st = join_path(c->dir, f->name, path, err)) != TC_OK)
-        return st;
-    if ((st = tc_classifier_load(&cfg, path, &m->clf, err)) != TC_OK)
-        return st;
-    if (tc_classifier_n_classes(m->clf) != m->n_classes)
-        return tc_fail(err, TC_EFORMAT, "%s: %zu classes, but %s lists %zu", path,
-                       tc_classifier_n_classes(m->clf), MANIFEST, m->n_classes);
+    c->clf_cfg = cfg;
+    c->clf_file = f;
     return TC_OK;
+}
+
+typedef struct classifier_job {
+    load_ctx *c;
+    tc_model *m;
+    tc_status st;
+    char err[TC_ERR_LEN];
+} classifier_job;
+
+/* Verifies the classifier file's hash and loads it (libsvm or linear). Runs on its
+ * own thread while the vocabulary loads: the two are independent and each takes
+ * tens of ms for large models. Writes only job->st/err and m->clf. */
+static void *build_classifier(void *arg)
+{
+    classifier_job *job = arg;
+    const listed_file *f = job->c->clf_file;
+    tc_model *m = job->m;
+    job->st = verify_hash(f, job->err);
+    if (job->st == TC_OK)
+        job->st = tc_classifier_load(&job->c->clf_cfg, f->path, &m->clf, job->err);
+    if (job->st == TC_OK && tc_classifier_n_classes(m->clf) != m->n_classes)
+        job->st = tc_fail(job->err, TC_EFORMAT, "%s: %zu classes, but %s lists %zu", f->path,
+                          tc_classifier_n_classes(m->clf), MANIFEST, m->n_classes);
+    return NULL;
 }
 
 /* ---- golden samples ------------------------------------------------------------------- */
@@ -653,8 +698,29 @@ tc_status tc_model_load(const char *dir, const tc_model_load_options *opt, tc_mo
         goto done;
     }
     if ((st = load_header(&c, m, err)) != TC_OK || (st = load_files(&c, err)) != TC_OK ||
-        (st = load_vectorizer(&c, m, err)) != TC_OK || (st = load_classifier(&c, m, err)) != TC_OK ||
-        (st = load_golden(&c, m, err)) != TC_OK)
+        (st = parse_vectorizer(&c, err)) != TC_OK || (st = parse_classifier(&c, m, err)) != TC_OK)
+        goto done;
+    /* The classifier loads on a second thread while this one verifies the other files
+     * and builds the vectorizer. If both fail, this thread's error is reported. */
+    classifier_job job;
+    job.c = &c;
+    job.m = m;
+    job.st = TC_OK;
+    job.err[0] = '\0';
+    pthread_t tid;
+    bool threaded = pthread_create(&tid, NULL, build_classifier, &job) == 0;
+    if (!threaded)
+        build_classifier(&job);
+    for (size_t i = 0; i < c.n_files && st == TC_OK; i++)
+        if (&c.files[i] != c.clf_file)
+            st = verify_hash(&c.files[i], err);
+    if (st == TC_OK)
+        st = build_vectorizer(&c, m, err);
+    if (threaded)
+        pthread_join(tid, NULL);
+    if (st == TC_OK && job.st != TC_OK)
+        st = tc_fail(err, job.st, "%s", job.err);
+    if (st != TC_OK || (st = load_golden(&c, m, err)) != TC_OK)
         goto done;
     if (opt == NULL || !opt->skip_golden) {
         ws = tc_workspace_new(m);

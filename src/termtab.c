@@ -115,11 +115,42 @@ static bool rehash(tc_termtab *t, size_t nslots)
     return true;
 }
 
-tc_status tc_termtab_add(tc_termtab *t, const char *s, size_t len, uint32_t *existing)
+/* Makes room for `terms` more terms of `bytes` total length without further
+ * reallocation or rehashing. */
+static tc_status reserve(tc_termtab *t, size_t terms, size_t bytes)
 {
-    if (t->n >= UINT32_MAX - 1 || len > UINT32_MAX || t->pool_len + len > UINT32_MAX)
+    if (terms > UINT32_MAX - 1 - t->n || bytes > UINT32_MAX - t->pool_len)
         return TC_ENOMEM;
-    uint64_t h = term_hash(s, len);
+    size_t need_n = t->n + terms;
+    if (need_n > t->off_cap) {
+        size_t cap = t->off_cap * 2;
+        while (cap < need_n)
+            cap *= 2;
+        uint32_t *off = realloc(t->off, (cap + 1) * sizeof *off);
+        if (off == NULL)
+            return TC_ENOMEM;
+        t->off = off;
+        t->off_cap = cap;
+    }
+    if (t->pool_len + bytes > t->pool_cap) {
+        size_t cap = t->pool_cap * 2;
+        while (cap < t->pool_len + bytes)
+            cap *= 2;
+        char *pool = realloc(t->pool, cap);
+        if (pool == NULL)
+            return TC_ENOMEM;
+        t->pool = pool;
+        t->pool_cap = cap;
+    }
+    if (need_n > (t->mask + 1) / 2 && !rehash(t, slots_for(need_n)))
+        return TC_ENOMEM;
+    return TC_OK;
+}
+
+/* Inserts one term whose hash is h; capacity is already reserved. */
+static inline tc_status insert_hashed(tc_termtab *t, const char *s, size_t len, uint64_t h,
+                                      uint32_t *existing)
+{
     uint64_t tag = h & UINT64_C(0xffffffff00000000);
     size_t p = (size_t)h & t->mask;
     for (uint64_t slot; (slot = t->slots[p]) != 0; p = (p + 1) & t->mask) {
@@ -132,37 +163,61 @@ tc_status tc_termtab_add(tc_termtab *t, const char *s, size_t len, uint32_t *exi
             return TC_EFORMAT;
         }
     }
-    if (t->n + 1 > t->off_cap) {
-        size_t cap = t->off_cap * 2;
-        uint32_t *off = realloc(t->off, (cap + 1) * sizeof *off);
-        if (off == NULL)
-            return TC_ENOMEM;
-        t->off = off;
-        t->off_cap = cap;
-    }
-    if (t->pool_len + len > t->pool_cap) {
-        size_t cap = t->pool_cap * 2;
-        while (cap < t->pool_len + len)
-            cap *= 2;
-        char *pool = realloc(t->pool, cap);
-        if (pool == NULL)
-            return TC_ENOMEM;
-        t->pool = pool;
-        t->pool_cap = cap;
-    }
-    if ((t->n + 1) > (t->mask + 1) / 2) {
-        if (!rehash(t, (t->mask + 1) * 2))
-            return TC_ENOMEM;
-        p = (size_t)h & t->mask;
-        while (t->slots[p] != 0)
-            p = (p + 1) & t->mask;
-    }
     if (len > 0)
         memcpy(t->pool + t->pool_len, s, len);
     t->pool_len += len;
     t->off[t->n + 1] = (uint32_t)t->pool_len;
     t->slots[p] = tag | (uint64_t)(t->n + 1);
     t->n++;
+    return TC_OK;
+}
+
+tc_status tc_termtab_add(tc_termtab *t, const char *s, size_t len, uint32_t *existing)
+{
+    if (len > UINT32_MAX)
+        return TC_ENOMEM;
+    /* Reserving first may grow the table even if s turns out to be a duplicate;
+     * that is harmless (the contents do not change). */
+    tc_status st = reserve(t, 1, len);
+    if (st != TC_OK)
+        return st;
+    return insert_hashed(t, s, len, term_hash(s, len), existing);
+}
+
+#define LOOKAHEAD 16u
+
+tc_status tc_termtab_add_many(tc_termtab *t, const tc_term_ref *terms, size_t n,
+                              size_t *dup_pos, uint32_t *existing)
+{
+    size_t bytes = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (terms[i].len > UINT32_MAX - bytes)
+            return TC_ENOMEM;
+        bytes += terms[i].len;
+    }
+    tc_status st = reserve(t, n, bytes);
+    if (st != TC_OK)
+        return st;
+    uint64_t ring[LOOKAHEAD];
+    for (size_t i = 0; i < n && i < LOOKAHEAD; i++) {
+        ring[i] = term_hash(terms[i].s, terms[i].len);
+        __builtin_prefetch(&t->slots[(size_t)ring[i] & t->mask]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t h = ring[i % LOOKAHEAD];
+        size_t ahead = i + LOOKAHEAD;
+        if (ahead < n) {
+            uint64_t ha = term_hash(terms[ahead].s, terms[ahead].len);
+            ring[ahead % LOOKAHEAD] = ha;
+            __builtin_prefetch(&t->slots[(size_t)ha & t->mask]);
+        }
+        st = insert_hashed(t, terms[i].s, terms[i].len, h, existing);
+        if (st != TC_OK) {
+            if (dup_pos != NULL)
+                *dup_pos = i;
+            return st;
+        }
+    }
     return TC_OK;
 }
 

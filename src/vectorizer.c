@@ -120,6 +120,40 @@ static tc_status add_unique(tc_termtab *t, const char *name, size_t line, size_t
     return TC_OK;
 }
 
+/* idf values repeat a lot (one value per distinct document frequency), so a small
+ * direct-mapped cache of recently parsed spellings skips most of the parsing. */
+#define IDF_CACHE 1024u
+#define IDF_KEY 24u
+typedef struct idf_cache_entry {
+    uint8_t len;  /* 0 = empty */
+    char key[IDF_KEY];
+    double value;
+} idf_cache_entry;
+
+static bool parse_idf(idf_cache_entry *cache, const char *s, size_t n, double *out)
+{
+    if (n == 0 || n > IDF_KEY)
+        return tc_parse_double(s, n, out);
+    uint32_t h = (uint32_t)n * 2654435761u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint8_t)s[i]) * 16777619u;
+    idf_cache_entry *e = &cache[(h ^ (h >> 15)) & (IDF_CACHE - 1)];
+    if (e->len == n && memcmp(e->key, s, n) == 0) {
+        *out = e->value;
+        return true;
+    }
+    if (!tc_parse_double(s, n, out))
+        return false;
+    e->len = (uint8_t)n;
+    memcpy(e->key, s, n);
+    e->value = *out;
+    return true;
+}
+
+#define VOCAB_BATCH 2048u
+
+/* Lines are parsed a batch at a time and the batch's terms go into the table with
+ * tc_termtab_add_many, which prefetches slots (one cache miss per term otherwise). */
 static tc_status load_vocab(tc_vectorizer *v, const char *name, const char *data, size_t len,
                             char *err)
 {
@@ -131,42 +165,76 @@ static tc_status load_vocab(tc_vectorizer *v, const char *name, const char *data
         return st;
     v->vocab = tc_termtab_new(n);
     v->idf = malloc((n ? n : 1) * sizeof *v->idf);
-    if (v->vocab == NULL || v->idf == NULL)
-        return tc_fail(err, TC_ENOMEM, "%s: out of memory for %zu terms", name, n);
+    tc_term_ref *refs = malloc(VOCAB_BATCH * sizeof *refs);
+    idf_cache_entry *cache = calloc(IDF_CACHE, sizeof *cache);
+    if (v->vocab == NULL || v->idf == NULL || refs == NULL || cache == NULL) {
+        st = tc_fail(err, TC_ENOMEM, "%s: out of memory for %zu terms", name, n);
+        goto out;
+    }
     size_t i = 0;
-    for (; pos < len; i++) {
-        size_t line = i + 2;
-        const char *s = data + pos;
-        const char *nl = memchr(s, '\n', len - pos);
-        if (nl == NULL)
-            return tc_fail(err, TC_EFORMAT, "%s:%zu: truncated (last line has no newline)", name,
-                           line);
-        if (i >= n)
-            return tc_fail(err, TC_EFORMAT, "%s:%zu: more terms than the header's count %zu", name,
-                           line, n);
-        size_t ll = (size_t)(nl - s);
-        const char *tab = memchr(s, '\t', ll);
-        if (tab == NULL)
-            return tc_fail(err, TC_EFORMAT, "%s:%zu: expected <idf><TAB><term>", name, line);
-        double idf;
-        if (!tc_parse_double(s, (size_t)(tab - s), &idf))
-            return tc_fail(err, TC_EFORMAT, "%s:%zu: bad idf \"%.*s\"", name, line,
-                           (int)(tab - s > 40 ? 40 : tab - s), s);
-        if (!(idf > 0.0))
-            return tc_fail(err, TC_EFORMAT, "%s:%zu: idf must be > 0, got %.17g", name, line, idf);
-        const char *term = tab + 1;
-        size_t tl = (size_t)(nl - term);
-        if ((st = check_term(name, line, term, tl, "term", err)) != TC_OK)
-            return st;
-        if ((st = add_unique(v->vocab, name, line, 2, term, tl, "term", err)) != TC_OK)
-            return st;
-        v->idf[i] = idf;
-        pos += ll + 1;
+    while (pos < len) {
+        size_t first = i, nb = 0;
+        for (; nb < VOCAB_BATCH && pos < len; i++, nb++) {
+            size_t line = i + 2;
+            const char *s = data + pos;
+            const char *nl = memchr(s, '\n', len - pos);
+            if (nl == NULL) {
+                st = tc_fail(err, TC_EFORMAT, "%s:%zu: truncated (last line has no newline)",
+                             name, line);
+                goto out;
+            }
+            if (i >= n) {
+                st = tc_fail(err, TC_EFORMAT, "%s:%zu: more terms than the header's count %zu",
+                             name, line, n);
+                goto out;
+            }
+            size_t ll = (size_t)(nl - s);
+            const char *tab = memchr(s, '\t', ll);
+            if (tab == NULL) {
+                st = tc_fail(err, TC_EFORMAT, "%s:%zu: expected <idf><TAB><term>", name, line);
+                goto out;
+            }
+            double idf;
+            if (!parse_idf(cache, s, (size_t)(tab - s), &idf)) {
+                st = tc_fail(err, TC_EFORMAT, "%s:%zu: bad idf \"%.*s\"", name, line,
+                             (int)(tab - s > 40 ? 40 : tab - s), s);
+                goto out;
+            }
+            if (!(idf > 0.0)) {
+                st = tc_fail(err, TC_EFORMAT, "%s:%zu: idf must be > 0, got %.17g", name, line,
+                             idf);
+                goto out;
+            }
+            const char *term = tab + 1;
+            size_t tl = (size_t)(nl - term);
+            if ((st = check_term(name, line, term, tl, "term", err)) != TC_OK)
+                goto out;
+            refs[nb].s = term;
+            refs[nb].len = tl;
+            v->idf[i] = idf;
+            pos += ll + 1;
+        }
+        size_t dup = 0;
+        uint32_t prev = 0;
+        st = tc_termtab_add_many(v->vocab, refs, nb, &dup, &prev);
+        if (st == TC_EFORMAT) {
+            st = tc_fail(err, TC_EFORMAT, "%s:%zu: duplicate term \"%.*s\" (first at line %zu)",
+                         name, first + dup + 2, (int)(refs[dup].len > 80 ? 80 : refs[dup].len),
+                         refs[dup].s, (size_t)prev + 2);
+            goto out;
+        }
+        if (st != TC_OK) {
+            st = tc_fail(err, st, "%s: out of memory", name);
+            goto out;
+        }
     }
     if (i != n)
-        return tc_fail(err, TC_EFORMAT, "%s:%zu: truncated: header says %zu terms, file has %zu",
-                       name, i + 2, n, i);
-    return TC_OK;
+        st = tc_fail(err, TC_EFORMAT, "%s:%zu: truncated: header says %zu terms, file has %zu",
+                     name, i + 2, n, i);
+out:
+    free(refs);
+    free(cache);
+    return st;
 }
 
 static tc_status load_stopwords(tc_vectorizer *v, const char *name, const char *data,
