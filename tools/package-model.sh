@@ -41,9 +41,9 @@ tmp="$out.tmp.$$"
 trap 'rm -f "$tmp"' EXIT
 # Members are ./manifest.json etc.: unpacked into /opt/ml/model they land directly in it.
 (cd "$model" && find . -mindepth 1 ! -type d -print0 | LC_ALL=C sort -z |
-  tar --null --files-from=- --no-recursion --format=gnu \
-      --owner=0 --group=0 --numeric-owner --mode='u+rw,go+r,go-w' \
-      --mtime="@${SOURCE_DATE_EPOCH:-0}" -cf -) | gzip -n -9 > "$tmp"
+  tar --create --file=- --format=gnu --owner=0 --group=0 --numeric-owner \
+      --mode='u+rw,go+r,go-w' --mtime="@${SOURCE_DATE_EPOCH:-0}" \
+      --null --no-recursion --files-from=-) | gzip -n -9 > "$tmp"
 gzip -t "$tmp"
 mv -f "$tmp" "$out"
 trap - EXIT

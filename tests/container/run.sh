@@ -3,10 +3,11 @@
 # TEXTCLF_CONTAINER_TESTS=1). Builds the image (tag $TEXTCLF_TEST_IMAGE, default textclf:test)
 # with docker, or podman set up by ../shared/tools/container-env.sh, then runs `IMAGE serve` the
 # way SageMaker does and checks it through the container's nginx on runtime-chosen host ports:
-#   A: a small model (exported here, expectations by scikit-learn) mounted read-only at
-#      /opt/ml/model, --read-only root fs + tmpfs /tmp: /ping, /invocations for text/plain,
-#      text/csv, application/json, application/jsonlines (+ Accept variants), 6 MB accepted and
-#      7 MiB refused with 413, processes unprivileged, root fs read-only, access log, SIGTERM ->
+#   A: a small model (exported here, expectations by scikit-learn), packed by
+#      tools/package-model.sh and unpacked as SageMaker does, mounted read-only at /opt/ml/model;
+#      --read-only root fs + tmpfs /tmp: /ping, /invocations for text/plain, text/csv,
+#      application/json, application/jsonlines (+ Accept variants), 6 MB accepted and 7 MiB
+#      refused with 413, processes unprivileged, root fs read-only, access log, SIGTERM ->
 #      exit 0 within 10 s.
 #   B: an empty /opt/ml/model: the bundled model serves (answers checked with the pure-Python
 #      reference reader) and the log says so; SAGEMAKER_BIND_TO_PORT=9090 and
@@ -116,6 +117,16 @@ if ! "$PYTHON" "$H" make-model "$TMP/model" "$TMP/exp.json" >"$TMP/model.log" 2>
   exit 1
 fi
 "$PYTHON" "$H" bodies "$TMP/exp.json" "$TMP"
+# What SageMaker does with ModelDataUrl: model.tar.gz (make package-model) unpacked into
+# /opt/ml/model. Container A serves the unpacked copy.
+mkdir -p "$TMP/opt-ml-model"
+if tools/package-model.sh "$TMP/model" "$TMP/model.tar.gz" >"$TMP/pkg.log" 2>&1 \
+   && tar -xzf "$TMP/model.tar.gz" -C "$TMP/opt-ml-model" && [ -f "$TMP/opt-ml-model/manifest.json" ]; then
+  pass "tools/package-model.sh: model.tar.gz with the model files at its top level ($(stat -c %s "$TMP/model.tar.gz") bytes)"
+else
+  cat "$TMP/pkg.log"
+  fail package-model "tools/package-model.sh failed or the archive does not unpack to manifest.json at the top"
+fi
 chmod -R a+rX "$TMP"    # the container's user (uid 10001) reads the mounted model
 # 6,000,000 bytes must be accepted (SageMaker's 6 MB), 7 MiB refused with the default limit.
 yes 'a fine film about football, rain and fresh basil' | head -c 6000000 | sed '$d' >"$TMP/6mb.txt"
@@ -127,7 +138,7 @@ yes 'rain' | head -c 500000 >"$TMP/500kb.txt"
 A=textclf-ctest-$$-a
 t0=$(now)
 if start "$A" --read-only --tmpfs /tmp -p 127.0.0.1::8080 \
-     -v "$TMP/model:/opt/ml/model:ro" "$TAG" serve && pa=$(host_port "$A" 8080) && [ -n "$pa" ] \
+     -v "$TMP/opt-ml-model:/opt/ml/model:ro" "$TAG" serve && pa=$(host_port "$A" 8080) && [ -n "$pa" ] \
    && wait_ready "$A" "http://127.0.0.1:$pa"; then
   ready_a=$(since "$t0")
   URL=http://127.0.0.1:$pa
