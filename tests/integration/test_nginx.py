@@ -1,0 +1,237 @@
+"""Integration tests through the container entrypoint: docker/serve runs the real
+`textclf serve` on a loopback port and Debian's real nginx (/usr/sbin/nginx) with the
+project's nginx.conf in front, both on ports chosen at runtime.
+
+    /usr/bin/python3 tests/integration/test_nginx.py --bin build/textclf --build build
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common as C  # noqa: E402
+from common import check  # noqa: E402
+import test_http as H  # noqa: E402
+
+SERVE = os.path.join(C.REPO, "docker", "serve")
+NGINX = "/usr/sbin/nginx"
+
+
+def start_stack(binary, model, extra_env=None, timeout=30):
+    """docker/serve serve; returns (proc, nginx_port, daemon_port) once nginx answers /ping."""
+    nport, dport = C.free_ports(2)
+    env = {"TEXTCLF_BIN": binary, "SM_MODEL_DIR": model or "",
+           "SAGEMAKER_BIND_TO_PORT": str(nport),
+           "SAGEMAKER_SAFE_PORT_RANGE": "%d-%d" % (dport, dport),
+           "TEXTCLF_NGINX": NGINX, "TEXTCLF_NGINX_WORKERS": "2"}
+    env.update(extra_env or {})
+    proc = C.Proc([SERVE, "serve"], env=env)
+    if not C.wait_ping(nport, proc, timeout):
+        err = proc.stderr()
+        proc.cleanup()
+        raise RuntimeError("stack not ready: %s" % err[-800:])
+    return proc, nport, dport
+
+
+def children(pid):
+    r = subprocess.run(["ps", "-o", "pid=,comm=", "--ppid", str(pid)], capture_output=True, text=True)
+    out = {}
+    for line in r.stdout.splitlines():
+        p, _, comm = line.strip().partition(" ")
+        out[int(p)] = comm.strip()
+    return out
+
+
+def pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+
+
+def test_basic(port, dport, binary, model, expected, classes, key):
+    st, hdr, data = C.request(port, "GET", "/ping")
+    check("nginx/ping 200 empty body", st == 200 and data == b"", "%d %r" % (st, data))
+    # Every request format and Accept through nginx.
+    for rname, ctype, build in H.REQUEST_BUILDERS:
+        for acc, fmt, mime in H.ACCEPTS[::2]:
+            name = "nginx/%s -> %s" % (rname, acc or "(no Accept)")
+            st, hdr, data = C.invoke(port, build(H.TEXTS), ctype, acc)
+            if check(name + " status", st == 200, "%d %r" % (st, data[:200])):
+                check(name + " content-type", hdr.get("content-type") == mime, repr(hdr.get("content-type")))
+                H.compare(name + " predictions in order", data, fmt, expected, classes, key)
+    st, hdr, data = C.request(port, "GET", "/execution-parameters")
+    j = json.loads(data) if st == 200 else None
+    check("nginx/execution-parameters", j is not None and j["MaxPayloadInMB"] == 6 and
+          j["BatchStrategy"] == "MULTI_RECORD", "%d %r" % (st, data))
+    attrs = "a=1,b=two"
+    st, hdr, _ = C.invoke(port, "good", "text/plain", extra={"X-Amzn-SageMaker-Custom-Attributes": attrs})
+    check("nginx/custom attributes echoed", hdr.get("x-amzn-sagemaker-custom-attributes") == attrs, repr(hdr))
+    for method, path, want in [("GET", "/nope", 404), ("GET", "/invocations", 405), ("POST", "/ping", 405)]:
+        st, hdr, data = C.request(port, method, path, body=b"x" if method == "POST" else None)
+        why = "status %d" % st if st != want else C.json_error(data, want)
+        check("nginx/%s %s -> %d JSON" % (method, path, want), not why, why)
+    for name, body, ct, acc, want in [("malformed JSON", b"{", "application/json", None, 400),
+                                      ("415", b"x", "image/png", None, 415),
+                                      ("406", b"x", "text/plain", "text/html", 406),
+                                      ("empty body", b"", "text/plain", None, 400)]:
+        st, hdr, data = C.invoke(port, body, ct, acc)
+        why = "status %d" % st if st != want else C.json_error(data, want)
+        check("nginx/%s -> %d JSON" % (name, want), not why, why)
+    # The daemon listens only on loopback at the safe-range port.
+    st, _, _ = C.request(dport, "GET", "/ping")
+    check("nginx/daemon on the bottom of SAGEMAKER_SAFE_PORT_RANGE", st == 200, "%d" % st)
+
+
+def test_nginx_limits(port):
+    H.test_payload_limits(port, mb=6, label="via nginx")
+    req = ("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n"
+           "Expect: 100-continue\r\n\r\n" % (6 * 1024 * 1024 + 1)).encode()
+    st, hdr, body = C.parse_raw(C.raw_exchange(port, req))
+    check("nginx/413 body is JSON", st == 413 and not C.json_error(body, 413), "%d %r" % (st, body[:200]))
+
+
+def test_sigterm(binary, model):
+    proc, port, dport = start_stack(binary, model)
+    kids = children(proc.p.pid)
+    body, n = H.big_body(4 * 1024 * 1024)
+    result = {}
+
+    def upload():
+        try:
+            s = socket.create_connection(("127.0.0.1", port), timeout=60)
+            s.sendall(b"POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                      b"Accept: application/jsonlines\r\nContent-Length: %d\r\n\r\n" % len(body))
+            step = len(body) // 20
+            for i in range(20):
+                s.sendall(body[i * step:(i + 1) * step if i < 19 else len(body)])
+                if i == 5:
+                    proc.signal(signal.SIGTERM)
+                time.sleep(0.05)
+            buf = b""
+            while not C._complete_response(buf):
+                b = s.recv(1 << 20)
+                if not b:
+                    break
+                buf += b
+            result["resp"] = C.parse_raw(buf)
+            s.close()
+        except OSError as e:
+            result["err"] = str(e)
+
+    t = threading.Thread(target=upload)
+    t.start()
+    t.join(60)
+    rc = proc.wait(40)
+    st, _, out = result.get("resp", (0, {}, b""))
+    check("nginx/sigterm: request in flight completes", st == 200 and out.count(b"\n") == n,
+          "status %d, %d lines, err %s" % (st, out.count(b"\n"), result.get("err")))
+    check("nginx/sigterm: docker/serve exits 0", rc == 0, "exit %r: %s" % (rc, proc.stderr()[-600:]))
+    time.sleep(0.3)
+    left = [p for p in kids if pid_alive(p)]
+    check("nginx/sigterm: daemon and nginx are gone", not left, "still running: %r" % left)
+    proc.cleanup()
+
+
+def test_child_death(binary, model):
+    for victim in ("textclf", "nginx"):
+        proc, port, dport = start_stack(binary, model)
+        kids = children(proc.p.pid)
+        target = [p for p, comm in kids.items() if comm.startswith(victim)]
+        if not target:
+            check("nginx/%s dies -> docker/serve exits non-zero" % victim, False, "no child %r in %r" % (victim, kids))
+            proc.cleanup()
+            continue
+        os.kill(target[0], signal.SIGKILL)
+        rc = proc.wait(30)
+        check("nginx/%s dies -> docker/serve exits non-zero" % victim, rc not in (0, None),
+              "exit %r: %s" % (rc, proc.stderr()[-400:]))
+        time.sleep(0.3)
+        left = [p for p in kids if pid_alive(p)]
+        check("nginx/%s dies -> the other process is stopped too" % victim, not left, "left %r" % left)
+        proc.cleanup()
+
+
+def test_bad_model_and_fallback(binary, model, tmp):
+    missing = os.path.join(tmp, "no-such-model")
+    nport, dport = C.free_ports(2)
+    env = {"TEXTCLF_BIN": binary, "SM_MODEL_DIR": missing, "SAGEMAKER_BIND_TO_PORT": str(nport),
+           "SAGEMAKER_SAFE_PORT_RANGE": "%d-%d" % (dport, dport), "TEXTCLF_NGINX": NGINX}
+    p = C.Proc([SERVE, "serve"], env=env)
+    rc = p.wait(30)
+    err = p.stderr()
+    p.cleanup()
+    check("nginx/bad model dir: docker/serve exits non-zero naming it", rc not in (0, None) and missing in err,
+          "exit %r: %s" % (rc, err[-400:]))
+    empty = os.path.join(tmp, "empty-model-dir")
+    os.makedirs(empty, exist_ok=True)
+    try:
+        proc, port, _ = start_stack(binary, empty, extra_env={"TEXTCLF_FALLBACK_MODEL": model})
+        st, _, data = C.invoke(port, "good", "text/plain")
+        err = proc.stderr()
+        check("nginx/empty SM_MODEL_DIR + TEXTCLF_FALLBACK_MODEL serves the fallback, loudly",
+              st == 200 and "fallback" in err and model in err, "%d %s" % (st, err[-400:]))
+        proc.cleanup()
+    except RuntimeError as e:
+        check("nginx/empty SM_MODEL_DIR + TEXTCLF_FALLBACK_MODEL serves the fallback, loudly", False, str(e))
+
+
+def test_env_limit(binary, model):
+    try:
+        proc, port, _ = start_stack(binary, model, extra_env={"SAGEMAKER_MAX_PAYLOAD_IN_MB": "1"})
+    except RuntimeError as e:
+        check("nginx/SAGEMAKER_MAX_PAYLOAD_IN_MB=1", False, str(e))
+        return
+    try:
+        H.test_payload_limits(port, mb=1, label="via nginx, SAGEMAKER_MAX_PAYLOAD_IN_MB=1:")
+        st, _, data = C.request(port, "GET", "/execution-parameters")
+        check("nginx/execution-parameters follows SAGEMAKER_MAX_PAYLOAD_IN_MB", json.loads(data)["MaxPayloadInMB"] == 1,
+              repr(data))
+    finally:
+        proc.cleanup()
+
+
+def main():
+    args = C.parse_args()
+    if not os.access(NGINX, os.X_OK):
+        print("FAIL nginx: %s not installed (apt-get install nginx, or make deps-test)" % NGINX)
+        sys.exit(1)
+    tmp = tempfile.mkdtemp(prefix="textclf-nginx-it-")
+    try:
+        model = C.find_model(args.bin, tmp)
+        expected = C.predict_cli(args.bin, model, H.TEXTS)
+        classes, key = C.classes_of(expected[0])
+        t0 = time.monotonic()
+        proc, port, dport = start_stack(args.bin, model)
+        check("nginx/stack ready after %.0f ms" % ((time.monotonic() - t0) * 1000), True)
+        try:
+            test_basic(port, dport, args.bin, model, expected, classes, key)
+            test_nginx_limits(port)
+            H.test_concurrency(port, args.bin, model, label="via nginx")
+            H.test_slow_client(port, label="via nginx")
+            check("nginx/stack alive after the tests", proc.alive(), proc.stderr()[-400:])
+        finally:
+            rc = proc.stop()
+            check("nginx/docker/serve exits 0 on SIGTERM", rc == 0, "exit %r: %s" % (rc, proc.stderr()[-400:]))
+            proc.cleanup()
+        test_sigterm(args.bin, model)
+        test_child_death(args.bin, model)
+        test_bad_model_and_fallback(args.bin, model, tmp)
+        test_env_limit(args.bin, model)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    C.finish()
+
+
+if __name__ == "__main__":
+    main()
