@@ -159,6 +159,12 @@ def test_child_death(binary, model):
         time.sleep(0.3)
         left = [p for p in kids if pid_alive(p)]
         check("nginx/%s dies -> the other process is stopped too" % victim, not left, "left %r" % left)
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            why = "something still accepts on nginx's port %d (orphaned nginx workers?)" % port
+        except OSError:
+            why = ""
+        check("nginx/%s dies -> nginx's port is closed" % victim, not why, why)
         proc.cleanup()
 
 
