@@ -1,0 +1,454 @@
+/* test_vectorizer.c - TfidfVectorizer.transform semantics (counts, n-grams over the
+ * stop-word-filtered tokens, binary, sublinear tf, idf, l1/l2/none, ascending columns)
+ * against values worked out by hand and against a brute-force reference written here;
+ * and every malformed vocabulary / stop-word file refused with file:line. */
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/model_fixture.h"
+#include "tc_buf.h"
+#include "tc_test.h"
+#include "tc_tokenizer.h"
+#include "tc_vectorizer.h"
+
+/* column: 0 bad, 1 good movie, 2 good, 3 movie, 4 very good, 5 naïve café, 6 naïve */
+static const char VOCAB[] = "textclf-vocab\t1\t7\n"
+                            "1.5\tbad\n"
+                            "3.0\tgood movie\n"
+                            "1.5\tgood\n"
+                            "1.25\tmovie\n"
+                            "2.0\tvery good\n"
+                            "2.5\tnaïve café\n"
+                            "1.75\tnaïve\n";
+static const double IDF[] = {1.5, 3.0, 1.5, 1.25, 2.0, 2.5, 1.75};
+
+static tc_vectorizer_config base_cfg(void)
+{
+    tc_vectorizer_config c;
+    memset(&c, 0, sizeof c);
+    c.tokenizer.lowercase = true;
+    c.tokenizer.strip_accents = TC_STRIP_NONE;
+    c.ngram_min = 1;
+    c.ngram_max = 2;
+    c.use_idf = true;
+    c.norm = TC_NORM_L2;
+    return c;
+}
+
+static tc_vectorizer *load(const tc_vectorizer_config *cfg, const char *stop)
+{
+    tc_vectorizer *v = NULL;
+    char err[TC_ERR_LEN] = "";
+    tc_status st = tc_vectorizer_load_mem(cfg, "vocab.tsv", VOCAB, strlen(VOCAB), "stop.txt",
+                                          stop, stop ? strlen(stop) : 0, &v, err);
+    TC_CHECK(st == TC_OK, "load: %s", err);
+    return v;
+}
+
+/* Compares a transform result with expected dense values (7 columns). */
+static void expect_row(const tc_sparse *x, const double want[7], const char *what)
+{
+    size_t k = 0;
+    for (uint32_t j = 0; j < 7; j++) {
+        double got = 0.0;
+        if (k < x->nnz && x->index[k] == j)
+            got = x->value[k++];
+        TC_CHECK(fabs(got - want[j]) <= 1e-15 * fmax(1.0, fabs(want[j])),
+                 "%s: column %u = %.17g, expected %.17g", what, j, got, want[j]);
+    }
+    TC_CHECK(k == x->nnz, "%s: %zu stray entries", what, x->nnz - k);
+    for (size_t i = 1; i < x->nnz; i++)
+        TC_CHECK(x->index[i - 1] < x->index[i], "%s: columns not ascending", what);
+    for (size_t i = 0; i < x->nnz; i++)
+        TC_CHECK(x->value[i] != 0.0, "%s: explicit zero stored", what);
+}
+
+static void normalize(double v[7], tc_norm norm)
+{
+    double s = 0.0;
+    for (int j = 0; j < 7; j++)
+        s += norm == TC_NORM_L2 ? v[j] * v[j] : fabs(v[j]);
+    if (norm == TC_NORM_L2)
+        s = sqrt(s);
+    if (norm != TC_NORM_NONE && s > 0.0)
+        for (int j = 0; j < 7; j++)
+            v[j] /= s;
+}
+
+static void run_case(const tc_vectorizer_config *cfg, const char *stop, const char *text,
+                     const double tf[7], const char *what)
+{
+    tc_vectorizer *v = load(cfg, stop);
+    tc_vectorizer_scratch *s = tc_vectorizer_scratch_new();
+    if (v == NULL || s == NULL) {
+        TC_CHECK(false, "%s: setup", what);
+        tc_vectorizer_free(&v);
+        tc_vectorizer_scratch_free(&s);
+        return;
+    }
+    double want[7];
+    for (int j = 0; j < 7; j++) {
+        double x = tf[j];
+        if (x != 0.0 && cfg->binary)
+            x = 1.0;
+        if (x != 0.0 && cfg->sublinear_tf)
+            x = 1.0 + log(x);
+        if (cfg->use_idf)
+            x *= IDF[j];
+        want[j] = x;
+    }
+    normalize(want, cfg->norm);
+    tc_sparse x;
+    char err[TC_ERR_LEN] = "";
+    tc_status st = tc_vectorizer_transform(v, s, text, strlen(text), &x, err);
+    TC_CHECK(st == TC_OK, "%s: transform: %s", what, err);
+    if (st == TC_OK)
+        expect_row(&x, want, what);
+    /* the scratch is reusable: same result a second time, after another text */
+    tc_vectorizer_transform(v, s, "bad bad bad movie", 17, &x, err);
+    st = tc_vectorizer_transform(v, s, text, strlen(text), &x, err);
+    if (st == TC_OK)
+        expect_row(&x, want, what);
+    tc_vectorizer_scratch_free(&s);
+    tc_vectorizer_free(&v);
+}
+
+static void test_weighting_by_hand(void)
+{
+    /* "Good movie, GOOD!" -> tokens good movie good: good 2, movie 1, "good movie" 1 */
+    const char *text = "Good movie, GOOD!";
+    const double tf[7] = {0, 1, 2, 1, 0, 0, 0};
+    tc_vectorizer_config c = base_cfg();
+    run_case(&c, NULL, text, tf, "l2 idf");
+    c.sublinear_tf = true;
+    run_case(&c, NULL, text, tf, "l2 idf sublinear");
+    c.binary = true;
+    run_case(&c, NULL, text, tf, "l2 idf binary sublinear");
+    c.sublinear_tf = false;
+    run_case(&c, NULL, text, tf, "binary");
+    c.binary = false;
+    c.norm = TC_NORM_L1;
+    run_case(&c, NULL, text, tf, "l1");
+    c.norm = TC_NORM_NONE;
+    run_case(&c, NULL, text, tf, "no norm");
+    c.use_idf = false;
+    run_case(&c, NULL, text, tf, "counts only");
+    c.norm = TC_NORM_L2;
+    run_case(&c, NULL, text, tf, "l2 without idf");
+    /* n-gram ranges */
+    c = base_cfg();
+    c.ngram_min = c.ngram_max = 1;
+    const double uni[7] = {0, 0, 2, 1, 0, 0, 0};
+    run_case(&c, NULL, text, uni, "unigrams only");
+    c.ngram_min = 2;
+    c.ngram_max = 3;
+    const double bi[7] = {0, 1, 0, 0, 0, 0, 0};
+    run_case(&c, NULL, text, bi, "bigrams and trigrams only");
+    /* no token in the vocabulary / empty text: empty row */
+    c = base_cfg();
+    const double none[7] = {0};
+    run_case(&c, NULL, "", none, "empty text");
+    run_case(&c, NULL, "x y z unknown words, a b", none, "all out of vocabulary");
+    /* UTF-8 terms: lowercase applies, bigram joined with one space */
+    const double utf[7] = {0, 0, 0, 0, 0, 1, 2};
+    run_case(&c, NULL, "NAÏVE café   naïve", utf, "UTF-8 unigram + bigram");
+}
+
+static void test_stop_words(void)
+{
+    const char *stop = "textclf-stopwords\t1\t2\nmovie\nnot\n";
+    tc_vectorizer_config c = base_cfg();
+    /* "movie" removed before n-grams: good good -> good 2, "good good" not in vocab */
+    const double t1[7] = {0, 0, 2, 0, 0, 0, 0};
+    run_case(&c, stop, "good movie good", t1, "stop word removed");
+    /* bigram formed across a removed stop word, as sklearn does */
+    const double t2[7] = {0, 0, 1, 0, 1, 0, 0};
+    run_case(&c, stop, "very not good", t2, "bigram across removed stop word");
+    /* stop words apply after lowercasing */
+    run_case(&c, stop, "very NOT good", t2, "stop word after lowercase");
+}
+
+static void test_invalid_utf8_and_config(void)
+{
+    tc_vectorizer_config c = base_cfg();
+    tc_vectorizer *v = load(&c, NULL);
+    tc_vectorizer_scratch *s = tc_vectorizer_scratch_new();
+    if (v != NULL && s != NULL) {
+        tc_sparse x;
+        char err[TC_ERR_LEN] = "";
+        tc_status st = tc_vectorizer_transform(v, s, "good \xff movie", 12, &x, err);
+        TC_CHECK(st == TC_EINPUT, "invalid UTF-8 -> TC_EINPUT, got %d", (int)st);
+        st = tc_vectorizer_transform(v, s, "good movie", 10, &x, err);
+        TC_CHECK(st == TC_OK && x.nnz == 3, "scratch usable after an error (nnz %zu)", x.nnz);
+        TC_CHECK(tc_vectorizer_n_features(v) == 7, "n_features");
+        TC_CHECK(tc_vectorizer_config_of(v)->ngram_max == 2, "config_of");
+    }
+    tc_vectorizer_scratch_free(&s);
+    tc_vectorizer_free(&v);
+    static const unsigned bad[][2] = {{0, 1}, {2, 1}, {1, 9}, {9, 9}};
+    for (size_t i = 0; i < 4; i++) {
+        c.ngram_min = bad[i][0];
+        c.ngram_max = bad[i][1];
+        char err[TC_ERR_LEN] = "";
+        tc_status st = tc_vectorizer_load_mem(&c, "vocab.tsv", VOCAB, strlen(VOCAB), NULL, NULL,
+                                              0, &v, err);
+        TC_CHECK(st == TC_EFORMAT && strstr(err, "ngram_range") != NULL, "ngram [%u, %u]: %s",
+                 bad[i][0], bad[i][1], err);
+    }
+}
+
+/* Brute-force reference: tokens from the tokenizer, n-grams by string building,
+ * vocabulary by linear search, weights in plain double arithmetic. */
+static void test_random_against_reference(void)
+{
+    static const char *const words[] = {"alpha", "beta", "gamma", "delta", "épsilon", "zeta",
+                                        "eta",   "theta", "iota", "kappa", "λάμδα",   "mu"};
+    const size_t nw = sizeof words / sizeof *words;
+    /* vocabulary: every word, and every pair and some triples of the first six */
+    tc_buf vocab = TC_BUF_INIT;
+    char terms[400][64];
+    double idf[400];
+    size_t nt = 0;
+    for (size_t i = 0; i < nw; i++)
+        snprintf(terms[nt++], 64, "%s", words[i]);
+    for (size_t i = 0; i < 6; i++)
+        for (size_t j = 0; j < 6; j++)
+            snprintf(terms[nt++], 64, "%s %s", words[i], words[j]);
+    for (size_t i = 0; i < 6; i++)
+        snprintf(terms[nt++], 64, "%s %s %s", words[i], words[(i + 1) % 6], words[(i + 2) % 6]);
+    tc_buf_printf(&vocab, "textclf-vocab\t1\t%zu\n", nt);
+    for (size_t t = 0; t < nt; t++) {
+        idf[t] = 1.0 + (double)((t * 7919) % 97) / 13.0;
+        tc_buf_printf(&vocab, "%.17g\t%s\n", idf[t], terms[t]);
+    }
+    uint64_t rng = 12345;
+    size_t mismatches = 0;
+    char first[300] = "";
+    for (int cfgi = 0; cfgi < 24; cfgi++) {
+        tc_vectorizer_config c = base_cfg();
+        c.ngram_min = 1 + (unsigned)(cfgi % 3 == 2);
+        c.ngram_max = 1 + (unsigned)(cfgi % 3);
+        if (c.ngram_max < c.ngram_min)
+            c.ngram_max = c.ngram_min;
+        c.sublinear_tf = cfgi & 4;
+        c.binary = cfgi & 8;
+        c.use_idf = !(cfgi & 16);
+        c.norm = (tc_norm)(cfgi % 3);
+        const char *stop = cfgi & 1 ? "textclf-stopwords\t1\t2\ndelta\neta\n" : NULL;
+        tc_vectorizer *v = NULL;
+        char err[TC_ERR_LEN];
+        if (tc_vectorizer_load_mem(&c, "v", vocab.data, vocab.len, "s", stop,
+                                   stop ? strlen(stop) : 0, &v, err) != TC_OK) {
+            TC_CHECK(false, "load: %s", err);
+            continue;
+        }
+        tc_vectorizer_scratch *s = tc_vectorizer_scratch_new();
+        tc_tokenizer_scratch *ts = tc_tokenizer_scratch_new();
+        for (int doc = 0; doc < 60 && s != NULL && ts != NULL; doc++) {
+            tc_buf text = TC_BUF_INIT;
+            int len = (int)(rng % 40);
+            for (int k = 0; k < len; k++) {
+                rng = rng * 6364136223846793005u + 1442695040888963407u;
+                const char *w = words[(rng >> 33) % (rng % 3 ? 6 : nw)];
+                tc_buf_append_str(&text, w);
+                tc_buf_append_str(&text, (rng >> 20) % 5 == 0 ? ", " : " ");
+            }
+            rng = rng * 6364136223846793005u + 1442695040888963407u;
+            if (text.data == NULL)
+                tc_buf_append_str(&text, "");
+            /* reference */
+            tc_token_list tl;
+            tc_tokenize(&c.tokenizer, ts, text.data, text.len, &tl, err);
+            char toks[64][64];
+            size_t n = 0;
+            for (size_t i = 0; i < tl.count && n < 64; i++) {
+                char w[64];
+                snprintf(w, sizeof w, "%.*s", (int)tl.tokens[i].len, tl.text + tl.tokens[i].off);
+                if (stop != NULL && (strcmp(w, "delta") == 0 || strcmp(w, "eta") == 0))
+                    continue;
+                strcpy(toks[n++], w);
+            }
+            double dense[400] = {0};
+            for (unsigned g = c.ngram_min; g <= c.ngram_max; g++)
+                for (size_t i = 0; i + g <= n; i++) {
+                    char key[200] = "";
+                    for (unsigned k = 0; k < g; k++) {
+                        if (k)
+                            strcat(key, " ");
+                        strcat(key, toks[i + k]);
+                    }
+                    for (size_t t = 0; t < nt; t++)
+                        if (strcmp(key, terms[t]) == 0)
+                            dense[t] += 1.0;
+                }
+            double sum = 0.0;
+            for (size_t t = 0; t < nt; t++) {
+                if (dense[t] == 0.0)
+                    continue;
+                if (c.binary)
+                    dense[t] = 1.0;
+                if (c.sublinear_tf)
+                    dense[t] = 1.0 + log(dense[t]);
+                if (c.use_idf)
+                    dense[t] *= idf[t];
+                sum += c.norm == TC_NORM_L2 ? dense[t] * dense[t] : fabs(dense[t]);
+            }
+            if (c.norm == TC_NORM_L2)
+                sum = sqrt(sum);
+            if (c.norm != TC_NORM_NONE && sum > 0)
+                for (size_t t = 0; t < nt; t++)
+                    dense[t] /= sum;
+            tc_sparse x;
+            if (tc_vectorizer_transform(v, s, text.data, text.len, &x, err) != TC_OK) {
+                TC_CHECK(false, "transform: %s", err);
+                tc_buf_free(&text);
+                continue;
+            }
+            size_t k = 0;
+            for (size_t t = 0; t < nt; t++) {
+                double got = 0.0;
+                if (k < x.nnz && x.index[k] == t)
+                    got = x.value[k++];
+                if (!(fabs(got - dense[t]) <= 1e-14 * fmax(1.0, fabs(dense[t])))) {
+                    if (mismatches++ == 0)
+                        snprintf(first, sizeof first, "cfg %d text \"%.80s\" col %zu: %.17g vs %.17g",
+                                 cfgi, text.data, t, got, dense[t]);
+                }
+            }
+            if (k != x.nnz)
+                mismatches++;
+            tc_buf_free(&text);
+        }
+        tc_tokenizer_scratch_free(&ts);
+        tc_vectorizer_scratch_free(&s);
+        tc_vectorizer_free(&v);
+    }
+    TC_CHECK(mismatches == 0, "%zu mismatches with the reference; first: %s", mismatches, first);
+    tc_buf_free(&vocab);
+}
+
+typedef struct bad_file {
+    const char *text;
+    const char *where;   /* expected "name:line: " prefix */
+    const char *phrase;
+} bad_file;
+
+static void test_malformed_vocab(void)
+{
+    static const bad_file cases[] = {
+        {"", "vocab.tsv:1: ", "missing header"},
+        {"textclf-vocab\t1\t1", "vocab.tsv:1: ", "missing header"},
+        {"textclf-vocabulary\t1\t1\n1.0\tx\n", "vocab.tsv:1: ", "not a textclf-vocab file"},
+        {"textclf-stopwords\t1\t1\nx\n", "vocab.tsv:1: ", "not a textclf-vocab file"},
+        {"textclf-vocab\t2\t1\n1.0\tx\n", "vocab.tsv:1: ", "version 2 is not supported"},
+        {"textclf-vocab\t1\n1.0\tx\n", "vocab.tsv:1: ", "header must be"},
+        {"textclf-vocab\t1\tmany\n1.0\tx\n", "vocab.tsv:1: ", "bad count"},
+        {"textclf-vocab\t1\t-1\n1.0\tx\n", "vocab.tsv:1: ", "bad count"},
+        {"textclf-vocab\t1\t99999999\n1.0\tx\n", "vocab.tsv:1: ", "header says 99999999 entries"},
+        {"textclf-vocab\t1\t3\n1.0\tx\n1.0\ty\n", "vocab.tsv:4: ", "truncated: header says 3 terms, file has 2"},
+        {"textclf-vocab\t1\t1\n1.0\tx\n1.0\ty\n", "vocab.tsv:3: ", "more terms than the header's count 1"},
+        {"textclf-vocab\t1\t2\n1.0\tx\n1.0\ty", "vocab.tsv:3: ", "truncated (last line has no newline)"},
+        {"textclf-vocab\t1\t2\n1.0\tx\n1.0 y\n", "vocab.tsv:3: ", "expected <idf><TAB><term>"},
+        {"textclf-vocab\t1\t2\n1.0\tx\nabc\ty\n", "vocab.tsv:3: ", "bad idf \"abc\""},
+        {"textclf-vocab\t1\t2\n1.0\tx\nnan\ty\n", "vocab.tsv:3: ", "bad idf \"nan\""},
+        {"textclf-vocab\t1\t2\n1.0\tx\ninf\ty\n", "vocab.tsv:3: ", "bad idf"},
+        {"textclf-vocab\t1\t2\n1.0\tx\n1e999\ty\n", "vocab.tsv:3: ", "bad idf"},
+        {"textclf-vocab\t1\t2\n1.0\tx\n\ty\n", "vocab.tsv:3: ", "bad idf \"\""},
+        {"textclf-vocab\t1\t2\n1.0\tx\n0\ty\n", "vocab.tsv:3: ", "idf must be > 0"},
+        {"textclf-vocab\t1\t2\n1.0\tx\n-1.5\ty\n", "vocab.tsv:3: ", "idf must be > 0"},
+        {"textclf-vocab\t1\t2\n1.0\tx\n1.0\t\n", "vocab.tsv:3: ", "empty term"},
+        {"textclf-vocab\t1\t2\n1.0\tx\n1.0\ty\tz\n", "vocab.tsv:3: ", "extra column"},
+        {"textclf-vocab\t1\t2\n1.0\tx\n1.0\ty\r\n", "vocab.tsv:3: ", "carriage return"},
+        {"textclf-vocab\t1\t3\n1.0\tgood movie\n2.0\tx\n1.0\tgood movie\n", "vocab.tsv:4: ",
+         "duplicate term \"good movie\" (first at line 2)"},
+        {"textclf-vocab\t1\t2\n1.0\tx\n1.0\tcaf\xc3\n", "vocab.tsv:3: ", "invalid UTF-8"},
+        {"textclf-vocab\t1\t2\n1.0\tx\n1.0\t\xed\xa0\x80\n", "vocab.tsv:3: ", "invalid UTF-8"},
+    };
+    tc_vectorizer_config c = base_cfg();
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        tc_vectorizer *v = NULL;
+        char err[TC_ERR_LEN] = "";
+        tc_status st = tc_vectorizer_load_mem(&c, "vocab.tsv", cases[i].text,
+                                              strlen(cases[i].text), NULL, NULL, 0, &v, err);
+        TC_CHECK(st == TC_EFORMAT && v == NULL, "case %zu accepted (status %d)", i, (int)st);
+        TC_CHECK(strncmp(err, cases[i].where, strlen(cases[i].where)) == 0 &&
+                     strstr(err, cases[i].phrase) != NULL,
+                 "case %zu: \"%s\", expected \"%s...%s\"", i, err, cases[i].where,
+                 cases[i].phrase);
+        tc_vectorizer_free(&v);
+    }
+    /* a duplicate far into a large file (past the loader's batches) names both lines */
+    tc_buf big = TC_BUF_INIT;
+    tc_buf_printf(&big, "textclf-vocab\t1\t%d\n", 10001);
+    for (int i = 0; i < 10000; i++)
+        tc_buf_printf(&big, "1.5\tterm%d\n", i);
+    tc_buf_printf(&big, "1.5\tterm%d\n", 4321);
+    tc_vectorizer *v = NULL;
+    char err[TC_ERR_LEN] = "";
+    tc_status st = tc_vectorizer_load_mem(&c, "big.tsv", big.data, big.len, NULL, NULL, 0, &v, err);
+    TC_CHECK(st == TC_EFORMAT && strstr(err, "big.tsv:10002: duplicate term \"term4321\" (first "
+                                             "at line 4323)") == err,
+             "late duplicate: %s", err);
+    tc_vectorizer_free(&v);
+    tc_buf_free(&big);
+}
+
+static void test_malformed_stopwords(void)
+{
+    static const bad_file cases[] = {
+        {"", "stop.txt:1: ", "missing header"},
+        {"textclf-vocab\t1\t1\nx\n", "stop.txt:1: ", "not a textclf-stopwords file"},
+        {"textclf-stopwords\t1\t2\nthe\n", "stop.txt:3: ", "truncated: header says 2 words"},
+        {"textclf-stopwords\t1\t1\nthe\na\n", "stop.txt:3: ", "more words than"},
+        {"textclf-stopwords\t1\t2\nthe\nthe\n", "stop.txt:3: ", "duplicate stop word \"the\""},
+        {"textclf-stopwords\t1\t2\nthe\n\n", "stop.txt:3: ", "empty word"},
+        {"textclf-stopwords\t1\t1\nthe\tx\n", "stop.txt:2: ", "extra column"},
+        {"textclf-stopwords\t1\t1\nthe", "stop.txt:2: ", "truncated (last line has no newline)"},
+        {"textclf-stopwords\t1\t1\n\xc3\x28\n", "stop.txt:2: ", "invalid UTF-8"},
+    };
+    tc_vectorizer_config c = base_cfg();
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        tc_vectorizer *v = NULL;
+        char err[TC_ERR_LEN] = "";
+        tc_status st =
+            tc_vectorizer_load_mem(&c, "vocab.tsv", VOCAB, strlen(VOCAB), "stop.txt",
+                                   cases[i].text, strlen(cases[i].text), &v, err);
+        TC_CHECK(st == TC_EFORMAT && v == NULL, "stop case %zu accepted", i);
+        TC_CHECK(strncmp(err, cases[i].where, strlen(cases[i].where)) == 0 &&
+                     strstr(err, cases[i].phrase) != NULL,
+                 "stop case %zu: \"%s\", expected \"%s...%s\"", i, err, cases[i].where,
+                 cases[i].phrase);
+        tc_vectorizer_free(&v);
+    }
+}
+
+static void test_load_from_files(void)
+{
+    char dir[64];
+    TC_CHECK(fx_mkdtemp(dir, sizeof dir), "mkdtemp");
+    fx_write_str(dir, "vocab.tsv", VOCAB);
+    fx_write_str(dir, "stop.txt", "textclf-stopwords\t1\t1\nmovie\n");
+    char vp[128], sp[128];
+    snprintf(vp, sizeof vp, "%s/vocab.tsv", dir);
+    snprintf(sp, sizeof sp, "%s/stop.txt", dir);
+    tc_vectorizer_config c = base_cfg();
+    tc_vectorizer *v = NULL;
+    char err[TC_ERR_LEN] = "";
+    TC_CHECK(tc_vectorizer_load(&c, vp, sp, &v, err) == TC_OK && v != NULL &&
+                 tc_vectorizer_n_features(v) == 7,
+             "load from files: %s", err);
+    tc_vectorizer_free(&v);
+    snprintf(sp, sizeof sp, "%s/missing.txt", dir);
+    tc_status st = tc_vectorizer_load(&c, vp, sp, &v, err);
+    TC_CHECK(st == TC_EIO && strstr(err, sp) == err, "missing stop file: %s", err);
+    fx_rmdir(dir);
+}
+
+TC_TESTS(TC_TEST(test_weighting_by_hand), TC_TEST(test_stop_words),
+         TC_TEST(test_invalid_utf8_and_config), TC_TEST(test_random_against_reference),
+         TC_TEST(test_malformed_vocab), TC_TEST(test_malformed_stopwords),
+         TC_TEST(test_load_from_files))
