@@ -496,7 +496,7 @@ int tc_serve_main(int argc, char **argv)
                          MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4096,
                          MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
                          MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
-                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
                          MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv, MHD_OPTION_END);
     (void)sl;
     if (d == NULL) {
