@@ -12,6 +12,8 @@
 #   B: an empty /opt/ml/model: the bundled model serves (answers checked with the pure-Python
 #      reference reader) and the log says so; SAGEMAKER_BIND_TO_PORT=9090 and
 #      SAGEMAKER_MAX_PAYLOAD_IN_MB=1 respected; `stop -t 10` -> exit 0.
+#   C: a corrupt model in /opt/ml/model: the container exits non-zero naming the file and does
+#      not fall back to the bundled model.
 # Prints PASS/FAIL lines, and the build time, image size and start-to-ready times. Prints one
 # "SKIP ..." line and exits 0 only when neither docker nor podman can run on this machine.
 set -u
@@ -28,7 +30,7 @@ if ! tc_engine_setup; then
     echo "FAIL container/engine: $CE_WHY"
     exit 1
   fi
-  echo "SKIP container: neither docker nor podman can run here ($CE_WHY)"
+  echo "SKIP container: no usable container engine here (docker with a running engine, or podman): $CE_WHY"
   exit 0
 fi
 echo "container: engine $CE"
@@ -171,8 +173,11 @@ if start "$A" --read-only --tmpfs /tmp -p 127.0.0.1::8080 \
     fail A-6mb "status $code, $got predictions for $want lines"
   fi
   code=$(post "$URL" text/plain application/json "$TMP/7mib.txt" "$TMP/resp")
-  [ "$code" = 413 ] && pass "A: 7 MiB body -> 413 (default SAGEMAKER_MAX_PAYLOAD_IN_MB=6)" \
-                    || fail A-413 "7 MiB body -> $code, expected 413"
+  if [ "$code" = 413 ] && "$PYTHON" -c 'import json, sys; assert "error" in json.load(open(sys.argv[1]))' "$TMP/resp" 2>/dev/null; then
+    pass "A: 7 MiB body -> 413 with a JSON error body (default SAGEMAKER_MAX_PAYLOAD_IN_MB=6)"
+  else
+    fail A-413 "7 MiB body -> $code, expected 413 with a JSON {\"error\": ...} body: $(head -c 200 "$TMP/resp")"
+  fi
 
   uids=$(proc_uids "$A")
   if printf '%s\n' "$uids" | grep -q '^nginx ' && printf '%s\n' "$uids" | grep -q '^textclf ' \
@@ -254,6 +259,26 @@ if start "$B" --read-only --tmpfs /tmp -e SAGEMAKER_BIND_TO_PORT=9090 -e SAGEMAK
 else
   show_logs "$B"
   fail B-start "not ready on port 9090 within 30 s"
+fi
+
+# ---- C: a corrupt model in /opt/ml/model: no silent fallback, exit non-zero naming the file --
+mkdir -p "$TMP/bad"
+cp "$TMP/opt-ml-model"/* "$TMP/bad"/ && printf '0\n' >>"$TMP/bad/linear.tsv" && chmod -R a+rX "$TMP/bad"
+C=textclf-ctest-$$-c
+t0=$(now)
+if start "$C" --read-only --tmpfs /tmp -v "$TMP/bad:/opt/ml/model:ro" "$TAG" serve; then
+  rc=$(timeout 30 "$CE" wait "$C" 2>/dev/null | tail -n 1)
+  dt=$(since "$t0")
+  "$CE" logs "$C" >"$TMP/c.log" 2>&1
+  if [ -n "$rc" ] && [ "$rc" != 0 ] && grep -q 'linear.tsv' "$TMP/c.log" \
+     && ! grep -q -i -E 'fallback|bundled' "$TMP/c.log"; then
+    pass "C: corrupt /opt/ml/model -> exit $rc in $dt s, log names the file, no fallback: $(grep -m1 'linear.tsv' "$TMP/c.log" | cut -c1-150)"
+  else
+    show_logs "$C"
+    fail C-bad-model "corrupt model: exit status '${rc:-none}' after $dt s; want non-zero, a log line naming linear.tsv and no fallback"
+  fi
+else
+  fail C-start "could not start the container"
 fi
 
 echo "container: engine $CE; build ${build_s:-?} s; image $TAG ${size_mb:-?} MB (${size_line:-?}); start-to-ready ${ready_a:-?} s (mounted model), ${ready_b:-?} s (bundled model)"
