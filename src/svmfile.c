@@ -216,8 +216,9 @@ static tc_status header_line(cursor *c, const tc_svmfile_expect *ex, header *h,
                                c->lineno, k);
             if (ex->labels == NULL || v != ex->labels[i])
                 return tc_fail(err, TC_EFORMAT,
-                               "%s:%zu: label %zu is %lld, but the model's libsvm_labels say %d",
-                               c->path, c->lineno, i + 1, (long long)v,
+                               "%s:%zu: label entry %zu is %lld, but the manifest's "
+                               "libsvm_labels[%zu] is %d",
+                               c->path, c->lineno, i + 1, (long long)v, i,
                                ex->labels ? ex->labels[i] : 0);
         }
         if (next_tok(p, end, &extra, &en))

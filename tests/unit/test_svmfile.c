@@ -158,7 +158,7 @@ static void test_malformed(void)
          "rho 0.1 -0.2 0.3 0.4", 6, "rho has more than 3 values"},
         {"rho 0.10000000000000001", "rho inf", 6, "not a finite number"},
         {"rho 0.10000000000000001", "rho 0,1", 6, "not a finite number"},
-        {"label 0 1 2", "label 0 1 3", 7, "label 3 is 3, but the model's libsvm_labels say 2"},
+        {"label 0 1 2", "label 0 1 3", 7, "label entry 3 is 3, but the manifest's libsvm_labels[2] is 2"},
         {"label 0 1 2", "label 0 1", 7, "label needs 3 integers"},
         {"label 0 1 2", "label 0 1 2 3", 7, "label has more than 3 values"},
         {"label 0 1 2", "label 0 1 2.5", 7, "label needs 3 integers"},
