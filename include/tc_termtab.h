@@ -40,6 +40,17 @@ tc_status tc_termtab_add_many(tc_termtab *t, const tc_term_ref *terms, size_t n,
 /* Index of the term, or -1 if absent. */
 int64_t tc_termtab_find(const tc_termtab *t, const char *s, size_t len);
 
+/* Pipelined lookups, for callers with many keys at hand (the vectorizer): compute
+ * h = tc_termtab_hash(s, len) for keys ahead, tc_termtab_prefetch(t, h) some keys
+ * ahead, tc_termtab_prefetch_entry(t, h) a few keys ahead (it reads the slot the first
+ * prefetch brought in and prefetches the entry it points to), then
+ * tc_termtab_find_hashed, which returns exactly what tc_termtab_find returns.
+ * The prefetch calls are hints: correct results never depend on them. */
+uint64_t tc_termtab_hash(const char *s, size_t len);
+void tc_termtab_prefetch(const tc_termtab *t, uint64_t h);
+void tc_termtab_prefetch_entry(const tc_termtab *t, uint64_t h);
+int64_t tc_termtab_find_hashed(const tc_termtab *t, const char *s, size_t len, uint64_t h);
+
 size_t tc_termtab_size(const tc_termtab *t);
 /* The bytes of term i (not NUL-terminated), i < size. */
 const char *tc_termtab_term(const tc_termtab *t, size_t i, size_t *len);

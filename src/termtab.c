@@ -1,21 +1,27 @@
 /*
  * termtab.c - open-addressing hash table of byte strings -> insertion index.
  *
- * Layout: one string pool (terms back to back), an offsets array (term i is
- * pool[off[i] .. off[i+1])), and a power-of-two slot array kept at most half full.
- * A slot packs the upper 32 hash bits (a tag that rejects almost every mismatch
- * without touching the pool) with index + 1 (0 = empty). Linear probing.
+ * Layout, chosen so a lookup touches two cache lines (slot, then entry) and both can
+ * be prefetched ahead (tc_termtab_prefetch / _prefetch_entry):
+ *  - pool: entries back to back, each [u32 index][u32 length][bytes]; pool offset 0
+ *    is never an entry (the pool starts with 8 unused bytes);
+ *  - slots: power of two, at most half full, linear probing; a slot packs the upper
+ *    32 hash bits (a tag that rejects almost every mismatch without touching the
+ *    pool) with the entry's pool offset (low 32 bits; 0 = empty);
+ *  - off[i]: pool offset of term i, for tc_termtab_term only.
  */
 #include "tc_termtab.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#define ENTRY_HDR 8u
+
 struct tc_termtab {
     uint64_t *slots;
     size_t mask;        /* slot count - 1 */
-    uint32_t *off;      /* n + 1 offsets into pool */
-    size_t off_cap;     /* capacity of off, in terms (+1 allocated) */
+    uint32_t *off;      /* n entry offsets */
+    size_t off_cap;
     char *pool;
     size_t pool_len, pool_cap;
     size_t n;
@@ -32,10 +38,17 @@ static inline uint64_t load64(const char *p)
     return v;
 }
 
+static inline uint32_t load32(const char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
 /* Multiply-xorshift hash over 8-byte words; short terms (the common case) take one
  * or two rounds. The finaliser mixes every input bit into both the low bits (slot
  * position) and the high bits (tag). */
-static inline uint64_t term_hash(const char *s, size_t len)
+uint64_t tc_termtab_hash(const char *s, size_t len)
 {
     uint64_t h = K1 ^ ((uint64_t)len * K2);
     while (len >= 8) {
@@ -57,6 +70,24 @@ static inline uint64_t term_hash(const char *s, size_t len)
     return h;
 }
 
+/* Equality of two short byte strings of the same length, 8 bytes at a time. */
+static inline bool bytes_equal(const char *a, const char *b, size_t n)
+{
+    while (n >= 8) {
+        if (load64(a) != load64(b))
+            return false;
+        a += 8;
+        b += 8;
+        n -= 8;
+    }
+    while (n > 0) {
+        if (*a++ != *b++)
+            return false;
+        n--;
+    }
+    return true;
+}
+
 static size_t slots_for(size_t terms)
 {
     size_t cap = 16;
@@ -74,14 +105,15 @@ tc_termtab *tc_termtab_new(size_t expected_terms)
     t->slots = calloc(nslots, sizeof *t->slots);
     t->mask = nslots - 1;
     t->off_cap = expected_terms < 16 ? 16 : expected_terms;
-    t->off = malloc((t->off_cap + 1) * sizeof *t->off);
-    t->pool_cap = t->off_cap * 12;
+    t->off = malloc(t->off_cap * sizeof *t->off);
+    t->pool_cap = ENTRY_HDR + t->off_cap * (ENTRY_HDR + 12);
     t->pool = malloc(t->pool_cap);
     if (t->slots == NULL || t->off == NULL || t->pool == NULL) {
         tc_termtab_free(&t);
         return NULL;
     }
-    t->off[0] = 0;
+    memset(t->pool, 0, ENTRY_HDR);
+    t->pool_len = ENTRY_HDR;
     return t;
 }
 
@@ -103,11 +135,12 @@ static bool rehash(tc_termtab *t, size_t nslots)
         return false;
     size_t mask = nslots - 1;
     for (size_t i = 0; i < t->n; i++) {
-        uint64_t h = term_hash(t->pool + t->off[i], t->off[i + 1] - t->off[i]);
+        const char *e = t->pool + t->off[i];
+        uint64_t h = tc_termtab_hash(e + ENTRY_HDR, load32(e + 4));
         size_t p = (size_t)h & mask;
-        while (slots[p] != 0)
+        while ((uint32_t)slots[p] != 0)
             p = (p + 1) & mask;
-        slots[p] = (h & UINT64_C(0xffffffff00000000)) | (uint64_t)(i + 1);
+        slots[p] = (h & UINT64_C(0xffffffff00000000)) | t->off[i];
     }
     free(t->slots);
     t->slots = slots;
@@ -119,22 +152,25 @@ static bool rehash(tc_termtab *t, size_t nslots)
  * reallocation or rehashing. */
 static tc_status reserve(tc_termtab *t, size_t terms, size_t bytes)
 {
-    if (terms > UINT32_MAX - 1 - t->n || bytes > UINT32_MAX - t->pool_len)
+    if (terms > UINT32_MAX - 1 - t->n || bytes > UINT32_MAX ||
+        terms > (UINT32_MAX - bytes) / ENTRY_HDR ||
+        bytes + terms * ENTRY_HDR > UINT32_MAX - t->pool_len)
         return TC_ENOMEM;
     size_t need_n = t->n + terms;
+    size_t need_pool = t->pool_len + bytes + terms * ENTRY_HDR;
     if (need_n > t->off_cap) {
         size_t cap = t->off_cap * 2;
         while (cap < need_n)
             cap *= 2;
-        uint32_t *off = realloc(t->off, (cap + 1) * sizeof *off);
+        uint32_t *off = realloc(t->off, cap * sizeof *off);
         if (off == NULL)
             return TC_ENOMEM;
         t->off = off;
         t->off_cap = cap;
     }
-    if (t->pool_len + bytes > t->pool_cap) {
+    if (need_pool > t->pool_cap) {
         size_t cap = t->pool_cap * 2;
-        while (cap < t->pool_len + bytes)
+        while (cap < need_pool)
             cap *= 2;
         char *pool = realloc(t->pool, cap);
         if (pool == NULL)
@@ -147,41 +183,79 @@ static tc_status reserve(tc_termtab *t, size_t terms, size_t bytes)
     return TC_OK;
 }
 
+int64_t tc_termtab_find_hashed(const tc_termtab *t, const char *s, size_t len, uint64_t h)
+{
+    const uint64_t tag = h & UINT64_C(0xffffffff00000000);
+    size_t p = (size_t)h & t->mask;
+    for (;;) {
+        uint64_t slot = t->slots[p];
+        uint32_t eo = (uint32_t)slot;
+        if (eo == 0)
+            return -1;
+        if ((slot & UINT64_C(0xffffffff00000000)) == tag) {
+            const char *e = t->pool + eo;
+            if (load32(e + 4) == len && bytes_equal(e + ENTRY_HDR, s, len))
+                return (int64_t)load32(e);
+        }
+        p = (p + 1) & t->mask;
+    }
+}
+
+int64_t tc_termtab_find(const tc_termtab *t, const char *s, size_t len)
+{
+    return tc_termtab_find_hashed(t, s, len, tc_termtab_hash(s, len));
+}
+
+void tc_termtab_prefetch(const tc_termtab *t, uint64_t h)
+{
+    __builtin_prefetch(&t->slots[(size_t)h & t->mask]);
+}
+
+void tc_termtab_prefetch_entry(const tc_termtab *t, uint64_t h)
+{
+    uint64_t slot = t->slots[(size_t)h & t->mask];
+    if ((uint32_t)slot != 0 && (slot >> 32) == (h >> 32))
+        __builtin_prefetch(t->pool + (uint32_t)slot);
+}
+
 /* Inserts one term whose hash is h; capacity is already reserved. */
 static inline tc_status insert_hashed(tc_termtab *t, const char *s, size_t len, uint64_t h,
                                       uint32_t *existing)
 {
-    uint64_t tag = h & UINT64_C(0xffffffff00000000);
+    const uint64_t tag = h & UINT64_C(0xffffffff00000000);
     size_t p = (size_t)h & t->mask;
-    for (uint64_t slot; (slot = t->slots[p]) != 0; p = (p + 1) & t->mask) {
+    for (uint64_t slot; (uint32_t)(slot = t->slots[p]) != 0; p = (p + 1) & t->mask) {
         if ((slot & UINT64_C(0xffffffff00000000)) != tag)
             continue;
-        uint32_t idx = (uint32_t)slot - 1u;
-        if (t->off[idx + 1] - t->off[idx] == len && memcmp(t->pool + t->off[idx], s, len) == 0) {
+        const char *e = t->pool + (uint32_t)slot;
+        if (load32(e + 4) == len && bytes_equal(e + ENTRY_HDR, s, len)) {
             if (existing != NULL)
-                *existing = idx;
+                *existing = load32(e);
             return TC_EFORMAT;
         }
     }
+    uint32_t eo = (uint32_t)t->pool_len;
+    char *e = t->pool + eo;
+    uint32_t idx = (uint32_t)t->n, l32 = (uint32_t)len;
+    memcpy(e, &idx, 4);
+    memcpy(e + 4, &l32, 4);
     if (len > 0)
-        memcpy(t->pool + t->pool_len, s, len);
-    t->pool_len += len;
-    t->off[t->n + 1] = (uint32_t)t->pool_len;
-    t->slots[p] = tag | (uint64_t)(t->n + 1);
+        memcpy(e + ENTRY_HDR, s, len);
+    t->pool_len += ENTRY_HDR + len;
+    t->off[t->n] = eo;
+    t->slots[p] = tag | eo;
     t->n++;
     return TC_OK;
 }
 
 tc_status tc_termtab_add(tc_termtab *t, const char *s, size_t len, uint32_t *existing)
 {
-    if (len > UINT32_MAX)
-        return TC_ENOMEM;
     /* Reserving first may grow the table even if s turns out to be a duplicate;
      * that is harmless (the contents do not change). */
     tc_status st = reserve(t, 1, len);
     if (st != TC_OK)
         return st;
-    return insert_hashed(t, s, len, term_hash(s, len), existing);
+    return insert_hashed(t, s, len, tc_termtab_hash(s, len), existing);
 }
 
 #define LOOKAHEAD 16u
@@ -200,16 +274,16 @@ tc_status tc_termtab_add_many(tc_termtab *t, const tc_term_ref *terms, size_t n,
         return st;
     uint64_t ring[LOOKAHEAD];
     for (size_t i = 0; i < n && i < LOOKAHEAD; i++) {
-        ring[i] = term_hash(terms[i].s, terms[i].len);
-        __builtin_prefetch(&t->slots[(size_t)ring[i] & t->mask]);
+        ring[i] = tc_termtab_hash(terms[i].s, terms[i].len);
+        tc_termtab_prefetch(t, ring[i]);
     }
     for (size_t i = 0; i < n; i++) {
         uint64_t h = ring[i % LOOKAHEAD];
         size_t ahead = i + LOOKAHEAD;
         if (ahead < n) {
-            uint64_t ha = term_hash(terms[ahead].s, terms[ahead].len);
+            uint64_t ha = tc_termtab_hash(terms[ahead].s, terms[ahead].len);
             ring[ahead % LOOKAHEAD] = ha;
-            __builtin_prefetch(&t->slots[(size_t)ha & t->mask]);
+            tc_termtab_prefetch(t, ha);
         }
         st = insert_hashed(t, terms[i].s, terms[i].len, h, existing);
         if (st != TC_OK) {
@@ -221,26 +295,11 @@ tc_status tc_termtab_add_many(tc_termtab *t, const tc_term_ref *terms, size_t n,
     return TC_OK;
 }
 
-int64_t tc_termtab_find(const tc_termtab *t, const char *s, size_t len)
-{
-    uint64_t h = term_hash(s, len);
-    uint64_t tag = h & UINT64_C(0xffffffff00000000);
-    size_t p = (size_t)h & t->mask;
-    for (uint64_t slot; (slot = t->slots[p]) != 0; p = (p + 1) & t->mask) {
-        if ((slot & UINT64_C(0xffffffff00000000)) != tag)
-            continue;
-        uint32_t idx = (uint32_t)slot - 1u;
-        uint32_t a = t->off[idx];
-        if (t->off[idx + 1] - a == len && memcmp(t->pool + a, s, len) == 0)
-            return (int64_t)idx;
-    }
-    return -1;
-}
-
 size_t tc_termtab_size(const tc_termtab *t) { return t->n; }
 
 const char *tc_termtab_term(const tc_termtab *t, size_t i, size_t *len)
 {
-    *len = t->off[i + 1] - t->off[i];
-    return t->pool + t->off[i];
+    const char *e = t->pool + t->off[i];
+    *len = load32(e + 4);
+    return e + ENTRY_HDR;
 }

@@ -37,8 +37,9 @@ struct tc_vectorizer_scratch {
     tc_tokenizer_scratch *tok;
     tc_token *kept;      /* tokens left after stop-word removal */
     size_t kept_cap;
-    char *key;           /* n-gram key under construction */
+    char *key;           /* arena for the n-gram keys (n >= 2) of one block */
     size_t key_cap;
+    struct key_ref *keys; /* one block of keys to look up */
     uint32_t *counts;    /* dense per-column counts, all zero between calls */
     size_t counts_len;
     uint32_t *cols;      /* columns seen in this document */
@@ -46,6 +47,21 @@ struct tc_vectorizer_scratch {
     double *vals;
     size_t cols_cap;
 };
+
+/* A key to look up: unigrams point into the tokenizer's text, n-grams into the arena. */
+typedef struct key_ref {
+    const char *s;
+    size_t len;
+    uint64_t h;
+} key_ref;
+
+/* Keys are looked up in blocks so the hash-table probes can be prefetched ahead:
+ * a document's lookups are independent, and one cache miss per lookup would
+ * otherwise dominate transform time for large vocabularies. */
+#define KEY_BLOCK 512u
+#define ARENA_MIN ((size_t)64 << 10)
+#define PREFETCH_SLOT 16u
+#define PREFETCH_ENTRY 8u
 
 /* ---- loading ------------------------------------------------------------------------ */
 
@@ -360,6 +376,7 @@ void tc_vectorizer_scratch_free(tc_vectorizer_scratch **s)
     tc_tokenizer_scratch_free(&(*s)->tok);
     free((*s)->kept);
     free((*s)->key);
+    free((*s)->keys);
     free((*s)->counts);
     free((*s)->cols);
     free((*s)->tmp);
@@ -449,6 +466,83 @@ static void sort_u32(uint32_t *a, uint32_t *tmp, size_t n)
         memcpy(a, src, n * sizeof *a);
 }
 
+/* Looks up keys[0..nk) and counts the hits. */
+static void probe_block(const tc_vectorizer *v, tc_vectorizer_scratch *s, size_t nk,
+                        size_t *ncols)
+{
+    const key_ref *k = s->keys;
+    const tc_termtab *vocab = v->vocab;
+    uint32_t *counts = s->counts, *cols = s->cols;
+    size_t nc = *ncols;
+    for (size_t i = 0; i < nk && i < PREFETCH_SLOT; i++)
+        tc_termtab_prefetch(vocab, k[i].h);
+    for (size_t i = 0; i < nk; i++) {
+        if (i + PREFETCH_SLOT < nk)
+            tc_termtab_prefetch(vocab, k[i + PREFETCH_SLOT].h);
+        if (i + PREFETCH_ENTRY < nk)
+            tc_termtab_prefetch_entry(vocab, k[i + PREFETCH_ENTRY].h);
+        int64_t j = tc_termtab_find_hashed(vocab, k[i].s, k[i].len, k[i].h);
+        if (j >= 0 && counts[j]++ == 0)
+            cols[nc++] = (uint32_t)j;
+    }
+    *ncols = nc;
+}
+
+/* Counts every in-vocabulary n-gram of toks[0..nt) (unigrams first, as sklearn
+ * builds them; the order does not matter for counts). */
+static tc_status count_ngrams(const tc_vectorizer *v, tc_vectorizer_scratch *s,
+                              const char *txt, const tc_token *toks, size_t nt, size_t *ncols)
+{
+    unsigned nmin = v->cfg.ngram_min, nmax = v->cfg.ngram_max;
+    size_t nk = 0, used = 0;
+    for (unsigned n = nmin; n <= nmax && n <= nt; n++) {
+        for (size_t i = 0; i + n <= nt; i++) {
+            key_ref *k = &s->keys[nk];
+            if (n == 1) {
+                k->s = txt + toks[i].off;
+                k->len = toks[i].len;
+            } else {
+                size_t klen = n - 1;
+                for (unsigned q = 0; q < n; q++)
+                    klen += toks[i + q].len;
+                if (used + klen > s->key_cap) {
+                    probe_block(v, s, nk, ncols);
+                    nk = 0;
+                    used = 0;
+                    k = &s->keys[0];
+                    if (klen > s->key_cap) {
+                        size_t cap = klen > ARENA_MIN ? klen : ARENA_MIN;
+                        char *a = realloc(s->key, cap);
+                        if (a == NULL)
+                            return TC_ENOMEM;
+                        s->key = a;
+                        s->key_cap = cap;
+                    }
+                }
+                char *p = s->key + used;
+                k->s = p;
+                k->len = klen;
+                memcpy(p, txt + toks[i].off, toks[i].len);
+                p += toks[i].len;
+                for (unsigned q = 1; q < n; q++) {
+                    *p++ = ' ';
+                    memcpy(p, txt + toks[i + q].off, toks[i + q].len);
+                    p += toks[i + q].len;
+                }
+                used += klen;
+            }
+            k->h = tc_termtab_hash(k->s, k->len);
+            if (++nk == KEY_BLOCK) {
+                probe_block(v, s, nk, ncols);
+                nk = 0;
+                used = 0;
+            }
+        }
+    }
+    probe_block(v, s, nk, ncols);
+    return TC_OK;
+}
+
 tc_status tc_vectorizer_transform(const tc_vectorizer *v, tc_vectorizer_scratch *s,
                                   const char *text, size_t len, tc_sparse *out, char *err)
 {
@@ -461,6 +555,13 @@ tc_status tc_vectorizer_transform(const tc_vectorizer *v, tc_vectorizer_scratch 
         free(s->counts);
         s->counts = c;
         s->counts_len = nf;
+    }
+    if (s->keys == NULL && (s->keys = malloc(KEY_BLOCK * sizeof *s->keys)) == NULL)
+        return tc_fail(err, TC_ENOMEM, "out of memory");
+    if (s->key == NULL) {
+        if ((s->key = malloc(ARENA_MIN)) == NULL)
+            return tc_fail(err, TC_ENOMEM, "out of memory");
+        s->key_cap = ARENA_MIN;
     }
     tc_token_list tl;
     tc_status st = tc_tokenize(&cfg->tokenizer, s->tok, text, len, &tl, err);
@@ -485,33 +586,11 @@ tc_status tc_vectorizer_transform(const tc_vectorizer *v, tc_vectorizer_scratch 
         return tc_fail(err, TC_ENOMEM, "out of memory");
     uint32_t *counts = s->counts, *cols = s->cols;
     size_t ncols = 0;
-    const char *txt = tl.text;
-    if (nmin == 1) {
-        for (size_t i = 0; i < nt; i++) {
-            int64_t j = tc_termtab_find(v->vocab, txt + toks[i].off, toks[i].len);
-            if (j >= 0 && counts[j]++ == 0)
-                cols[ncols++] = (uint32_t)j;
-        }
-    }
-    for (unsigned n = nmin < 2 ? 2 : nmin; n <= nmax && n <= nt; n++) {
-        for (size_t i = 0; i + n <= nt; i++) {
-            size_t klen = n - 1;
-            for (unsigned k = 0; k < n; k++)
-                klen += toks[i + k].len;
-            if (!grow((void **)&s->key, &s->key_cap, klen, 1))
-                return tc_fail(err, TC_ENOMEM, "out of memory");
-            char *p = s->key;
-            memcpy(p, txt + toks[i].off, toks[i].len);
-            p += toks[i].len;
-            for (unsigned k = 1; k < n; k++) {
-                *p++ = ' ';
-                memcpy(p, txt + toks[i + k].off, toks[i + k].len);
-                p += toks[i + k].len;
-            }
-            int64_t j = tc_termtab_find(v->vocab, s->key, klen);
-            if (j >= 0 && counts[j]++ == 0)
-                cols[ncols++] = (uint32_t)j;
-        }
+    if (count_ngrams(v, s, tl.text, toks, nt, &ncols) != TC_OK) {
+        /* counts must be all zero between calls */
+        for (size_t i = 0; i < ncols; i++)
+            counts[cols[i]] = 0;
+        return tc_fail(err, TC_ENOMEM, "out of memory");
     }
 
     sort_u32(cols, s->tmp, ncols);
