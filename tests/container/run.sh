@@ -7,8 +7,8 @@
 #      tools/package-model.sh and unpacked as SageMaker does, mounted read-only at /opt/ml/model;
 #      --read-only root fs + tmpfs /tmp: /ping, /invocations for text/plain, text/csv,
 #      application/json, application/jsonlines (+ Accept variants), 6 MB accepted and 7 MiB
-#      refused with 413, processes unprivileged, root fs read-only, access log, SIGTERM ->
-#      exit 0 within 10 s.
+#      refused with 413, processes unprivileged, root fs read-only, access log, SIGTERM during
+#      a slow upload -> the request completes, exit 0 within 10 s.
 #   B: an empty /opt/ml/model: the bundled model serves (answers checked with the pure-Python
 #      reference reader) and the log says so; SAGEMAKER_BIND_TO_PORT=9090 and
 #      SAGEMAKER_MAX_PAYLOAD_IN_MB=1 respected; `stop -t 10` -> exit 0.
@@ -135,6 +135,8 @@ yes 'a fine film about football, rain and fresh basil' | head -c 6000000 | sed '
 yes 'a fine film about football, rain and fresh basil' | head -c 7340032 >"$TMP/7mib.txt"
 yes 'rain' | head -c 2000000 >"$TMP/2mb.txt"
 yes 'rain' | head -c 500000 >"$TMP/500kb.txt"
+# 1 MB in 8 long records: a slow upload with a small answer (curl's --limit-rate applies to both).
+for _ in 1 2 3 4 5 6 7 8; do yes 'rain and wind over the pitch' | head -c 125000 | tr '\n' ' '; echo; done >"$TMP/long8.txt"
 
 # ---- A: mounted model, read-only root, default port -----------------------------------
 A=textclf-ctest-$$-a
@@ -197,10 +199,25 @@ if start "$A" --read-only --tmpfs /tmp -p 127.0.0.1::8080 \
     fail A-access-log "no line mentioning /invocations in '$CE logs'"
   fi
 
+  # SIGTERM while a slow client is still uploading (1 MB at 400 kB/s, about 2.5 s): the request
+  # is answered in full, then the container exits 0 within 10 s.
+  curl -s -o "$TMP/inflight.out" -w '%{http_code}' --max-time 30 --limit-rate 400k \
+       -H 'Content-Type: text/plain' -H 'Accept: application/jsonlines' -H 'Expect:' \
+       --data-binary @"$TMP/long8.txt" "$URL/invocations" >"$TMP/inflight.code" 2>/dev/null &
+  cpid=$!
+  sleep 0.7
   t0=$(now)
   "$CE" kill -s TERM "$A" >/dev/null 2>&1
   rc=$(timeout 15 "$CE" wait "$A" 2>/dev/null | tail -n 1)
   dt=$(since "$t0")
+  wait "$cpid"
+  icode=$(cat "$TMP/inflight.code"); ilines=$(wc -l <"$TMP/inflight.out")
+  want=$(wc -l <"$TMP/long8.txt")
+  if [ "$icode" = 200 ] && [ "$ilines" -eq "$want" ]; then
+    pass "A: a request in flight at SIGTERM (slow upload) completes: 200, $ilines predictions"
+  else
+    fail A-sigterm-inflight "request in flight at SIGTERM: status $icode, $ilines predictions for $want lines"
+  fi
   if [ "$rc" = 0 ] && awk -v d="$dt" 'BEGIN { exit !(d <= 10) }'; then
     pass "A: SIGTERM -> exit 0 in $dt s"
   else
