@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "tc_buf.h"
+#include "tc_codec.h"
 #include "tc_model.h"
 #include "tc_server.h"
 #include "tc_status.h"
@@ -199,50 +200,8 @@ static int cmd_check(int argc, char **argv)
 
 /* ---- predict --------------------------------------------------------------------------- */
 
-/* Pre-encoded JSON pieces, so a prediction is written with memcpy and numbers only. */
-typedef struct out_format {
-    tc_buf *label_prefix;  /* per class: {"label":"<name>","probabilities":{ */
-    tc_buf *key;           /* per class: "<name>": (with a leading comma after the first) */
-    size_t n_classes;
-} out_format;
-
-static void out_format_free(out_format *f)
-{
-    for (size_t i = 0; f->label_prefix != NULL && i < f->n_classes; i++)
-        tc_buf_free(&f->label_prefix[i]);
-    for (size_t i = 0; f->key != NULL && i < f->n_classes; i++)
-        tc_buf_free(&f->key[i]);
-    free(f->label_prefix);
-    free(f->key);
-}
-
-static bool out_format_init(out_format *f, const tc_model *m)
-{
-    size_t n = tc_model_n_classes(m);
-    f->n_classes = n;
-    f->label_prefix = calloc(n, sizeof *f->label_prefix);
-    f->key = calloc(n, sizeof *f->key);
-    if (f->label_prefix == NULL || f->key == NULL)
-        return false;
-    const char *kind =
-        tc_model_output(m) == TC_OUTPUT_PROBABILITIES ? "\"probabilities\":{" : "\"scores\":{";
-    for (size_t i = 0; i < n; i++) {
-        const char *name = tc_model_class_name(m, i);
-        tc_buf *p = &f->label_prefix[i], *k = &f->key[i];
-        if (!tc_buf_append_str(p, "{\"label\":") ||
-            !tc_buf_append_json_string(p, name, strlen(name)) || !tc_buf_append_char(p, ',') ||
-            !tc_buf_append_str(p, kind))
-            return false;
-        if ((i > 0 && !tc_buf_append_char(k, ',')) ||
-            !tc_buf_append_json_string(k, name, strlen(name)) || !tc_buf_append_char(k, ':'))
-            return false;
-    }
-    return true;
-}
-
 typedef struct worker {
     const tc_model *model;
-    const out_format *fmt;
     tc_workspace *ws;
     tc_buf out;
     const char *begin, *end;  /* lines to classify; the last may lack its "\n" */
@@ -259,10 +218,15 @@ static bool emit_error(tc_buf *out, const char *msg)
 
 static void classify_range(worker *w)
 {
-    const out_format *f = w->fmt;
     tc_buf *out = &w->out;
     const char *p = w->begin, *end = w->end;
     char err[TC_ERR_LEN];
+    /* The same encoder as the HTTP service's application/jsonlines responses. */
+    tc_encoder enc;
+    if (!tc_encoder_begin(&enc, TC_FMT_JSONLINES, w->model, out)) {
+        w->out_of_memory = true;
+        return;
+    }
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *line_end = nl != NULL ? nl : end;
@@ -271,12 +235,7 @@ static void classify_range(worker *w)
         tc_status st = tc_model_predict(w->model, w->ws, p, (size_t)(line_end - p), &pred, err);
         bool ok;
         if (st == TC_OK) {
-            const tc_buf *pre = &f->label_prefix[pred.label];
-            ok = tc_buf_append(out, pre->data, pre->len);
-            for (size_t k = 0; ok && k < f->n_classes; k++)
-                ok = tc_buf_append(out, f->key[k].data, f->key[k].len) &&
-                     tc_buf_append_double(out, pred.values[k]);
-            ok = ok && tc_buf_append(out, "}}\n", 3);
+            ok = tc_encoder_add(&enc, &pred);
         } else {
             w->failed_lines++;
             ok = emit_error(out, err[0] ? err : tc_status_name(st));
@@ -287,6 +246,8 @@ static void classify_range(worker *w)
         }
         p = line_end + 1;
     }
+    if (!tc_encoder_end(&enc))
+        w->out_of_memory = true;
 }
 
 static void *worker_main(void *arg)
@@ -373,7 +334,6 @@ static int cmd_predict(int argc, char **argv)
     rc = 1;
     char err[TC_ERR_LEN] = "";
     tc_model *m = NULL;
-    out_format fmt = {NULL, NULL, 0};
     worker *ws = NULL;
     char *buf = NULL;
     int fd = STDIN_FILENO;
@@ -396,13 +356,12 @@ static int cmd_predict(int argc, char **argv)
     ws = calloc(o.threads, sizeof *ws);
     size_t cap = READ_BLOCK;
     buf = malloc(cap);
-    if (ws == NULL || buf == NULL || !out_format_init(&fmt, m)) {
+    if (ws == NULL || buf == NULL) {
         fprintf(stderr, "textclf predict: out of memory\n");
         goto done;
     }
     for (unsigned i = 0; i < o.threads; i++) {
         ws[i].model = m;
-        ws[i].fmt = &fmt;
         if ((ws[i].ws = tc_workspace_new(m)) == NULL) {
             fprintf(stderr, "textclf predict: out of memory\n");
             goto done;
@@ -472,7 +431,6 @@ done:
     }
     free(ws);
     free(buf);
-    out_format_free(&fmt);
     tc_model_free(&m);
     if (fd != STDIN_FILENO)
         close(fd);
