@@ -5,9 +5,9 @@
 # way SageMaker does and checks it through the container's nginx on runtime-chosen host ports:
 #   A: a small model (exported here, expectations by scikit-learn), packed by
 #      tools/package-model.sh and unpacked as SageMaker does, mounted read-only at /opt/ml/model;
-#      --read-only root fs + tmpfs /tmp: /ping, /invocations for text/plain, text/csv,
-#      application/json, application/jsonlines (+ Accept variants), 6 MB accepted and 7 MiB
-#      refused with 413, processes unprivileged, root fs read-only, access log, SIGTERM during
+#      --read-only root fs + tmpfs /tmp, no capabilities, no-new-privileges (as docker/k8s asks):
+#      /ping, /invocations for text/plain, text/csv, application/json, application/jsonlines
+#      (+ Accept variants), 6 MB accepted and 7 MiB refused with 413, processes unprivileged, root fs read-only, access log, SIGTERM during
 #      a slow upload -> the request completes, exit 0 within 10 s.
 #   B: an empty /opt/ml/model: the bundled model serves (answers checked with the pure-Python
 #      reference reader) and the log says so; SAGEMAKER_BIND_TO_PORT=9090 and
@@ -141,12 +141,12 @@ for _ in 1 2 3 4 5 6 7 8; do yes 'rain and wind over the pitch' | head -c 125000
 # ---- A: mounted model, read-only root, default port -----------------------------------
 A=textclf-ctest-$$-a
 t0=$(now)
-if start "$A" --read-only --tmpfs /tmp -p 127.0.0.1::8080 \
+if start "$A" --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges -p 127.0.0.1::8080 \
      -v "$TMP/opt-ml-model:/opt/ml/model:ro" "$TAG" serve && pa=$(host_port "$A" 8080) && [ -n "$pa" ] \
    && wait_ready "$A" "http://127.0.0.1:$pa"; then
   ready_a=$(since "$t0")
   URL=http://127.0.0.1:$pa
-  pass "A: '$CE run --read-only --tmpfs /tmp -v model:/opt/ml/model:ro $TAG serve' ready in $ready_a s (run to first /ping 200)"
+  pass "A: '$CE run --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges -v model:/opt/ml/model:ro $TAG serve' ready in $ready_a s (run to first /ping 200)"
 
   r=$(curl -s -o "$TMP/ping.out" -w '%{http_code} %{size_download}' --max-time 5 "$URL/ping")
   [ "$r" = "200 0" ] && pass "A: GET /ping -> 200, empty body" || fail A-ping "GET /ping -> '$r' (status, body bytes)"
