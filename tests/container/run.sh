@@ -7,8 +7,9 @@
 #      tools/package-model.sh and unpacked as SageMaker does, mounted read-only at /opt/ml/model;
 #      --read-only root fs + tmpfs /tmp, no capabilities, no-new-privileges (as docker/k8s asks):
 #      /ping, /invocations for text/plain, text/csv, application/json, application/jsonlines
-#      (+ Accept variants), 6 MB accepted and 7 MiB refused with 413, processes unprivileged, root fs read-only, access log, SIGTERM during
-#      a slow upload -> the request completes, exit 0 within 10 s.
+#      (+ Accept variants), 6 MB accepted and 7 MiB refused with 413, processes unprivileged,
+#      root fs read-only, access log, SIGTERM during a slow upload -> the request completes,
+#      exit 0 within 10 s.
 #   B: an empty /opt/ml/model: the bundled model serves (answers checked with the pure-Python
 #      reference reader) and the log says so; SAGEMAKER_BIND_TO_PORT=9090 and
 #      SAGEMAKER_MAX_PAYLOAD_IN_MB=1 respected; `stop -t 10` -> exit 0.
