@@ -43,7 +43,7 @@ RUN set -eux; \
     printf '%s\n' 'Package: textclf-no-iproute2' 'Version: 1' 'Architecture: all' \
         'Maintainer: textclf <textclf@localhost>' 'Provides: iproute2' 'Priority: optional' \
         'Description: satisfies nginx'"'"'s iproute2 dependency in the textclf image' \
-        ' nginx itself does not run ip or ss; only its init scripts would.' \
+        ' nginx never runs ip or ss itself; only its postinst calls ss.' \
         > /tmp/noip/DEBIAN/control; \
     dpkg-deb --root-owner-group --build /tmp/noip /tmp/noip.deb >/dev/null; \
     dpkg -i /tmp/noip.deb; \
