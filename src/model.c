@@ -3,9 +3,11 @@
  * manifest.json (cJSON), sha256 + size of every listed file, vectorizer, stop
  * words, classifier, and the golden samples, which must reproduce.
  *
- * Every listed file is read exactly once: hashed from memory, then the vocabulary,
- * stop words and golden samples are parsed from the same bytes. (The classifier
- * loader reads its file by path; it is hashed here first.)
+ * Every listed file is read once, its size and sha256 checked from memory, and the
+ * vocabulary, stop words and golden samples are parsed from the same bytes. The
+ * classifier loader reads its file by path (tc_classifier.h has no in-memory
+ * variant), so that file is hashed first, on the classifier's own thread, which runs
+ * while this thread loads the vocabulary.
  */
 #include "tc_model.h"
 
@@ -60,8 +62,9 @@ typedef struct listed_file {
     const char *name;  /* borrowed from the cJSON tree */
     const char *sha_hex;  /* borrowed: the manifest's sha256 */
     uint8_t want[TC_SHA256_LEN];
+    size_t want_len;
     char path[PATH_LEN];
-    char *data;
+    char *data;   /* NULL until read_listed */
     size_t len;
 } listed_file;
 
@@ -285,20 +288,28 @@ static tc_status load_files(load_ctx *c, char *err)
         listed_file *lf = &c->files[c->n_files++];
         lf->name = name;
         lf->sha_hex = sha->valuestring;
+        lf->want_len = want_len;
         memcpy(lf->want, want, sizeof want);
         tc_status st = join_path(c->dir, name, lf->path, err);
-        if (st == TC_OK)
-            st = tc_read_file(lf->path, FILE_MAX_BYTES, &lf->data, &lf->len, err);
         if (st != TC_OK)
             return st;
-        if (lf->len != want_len)
-            return tc_fail(err, TC_EFORMAT, "%s: size %zu bytes, but %s lists %zu", lf->path,
-                           lf->len, MANIFEST, want_len);
     }
     return TC_OK;
 }
 
-/* sha256 of a listed file against the manifest. */
+/* Reads a listed file and checks its size against the manifest. */
+static tc_status read_listed(listed_file *lf, char *err)
+{
+    tc_status st = tc_read_file(lf->path, FILE_MAX_BYTES, &lf->data, &lf->len, err);
+    if (st != TC_OK)
+        return st;
+    if (lf->len != lf->want_len)
+        return tc_fail(err, TC_EFORMAT, "%s: size %zu bytes, but %s lists %zu", lf->path,
+                       lf->len, MANIFEST, lf->want_len);
+    return TC_OK;
+}
+
+/* Checks the sha256 of a file read by read_listed against the manifest. */
 static tc_status verify_hash(const listed_file *lf, char *err)
 {
     uint8_t got[TC_SHA256_LEN];
@@ -538,21 +549,29 @@ static tc_status parse_classifier(load_ctx *c, tc_model *m, char *err)
 typedef struct classifier_job {
     load_ctx *c;
     tc_model *m;
-    tc_status st;
-    char err[TC_ERR_LEN];
+    tc_status hash_st, st;           /* hashes of the other files; the classifier */
+    char hash_err[TC_ERR_LEN], err[TC_ERR_LEN];
 } classifier_job;
 
-/* Verifies the classifier file's hash and loads it (libsvm or linear). Runs on its
- * own thread while the vocabulary loads: the two are independent and each takes
- * tens of ms for large models. Writes only job->st/err and m->clf. */
+/* The second loader thread: hashes the files the first thread already read (it parses
+ * them meanwhile, read-only on both sides), then reads, hashes and loads the
+ * classifier file. Writes only its job fields and m->clf. */
 static void *build_classifier(void *arg)
 {
     classifier_job *job = arg;
-    const listed_file *f = job->c->clf_file;
+    load_ctx *c = job->c;
+    for (size_t i = 0; i < c->n_files && job->hash_st == TC_OK; i++)
+        if (&c->files[i] != c->clf_file)
+            job->hash_st = verify_hash(&c->files[i], job->hash_err);
+    listed_file *f = c->clf_file;
     tc_model *m = job->m;
-    job->st = verify_hash(f, job->err);
+    job->st = read_listed(f, job->err);
     if (job->st == TC_OK)
-        job->st = tc_classifier_load(&job->c->clf_cfg, f->path, &m->clf, job->err);
+        job->st = verify_hash(f, job->err);
+    free(f->data); /* only needed for the hash: the classifier reads its file itself */
+    f->data = NULL;
+    if (job->st == TC_OK)
+        job->st = tc_classifier_load(&c->clf_cfg, f->path, &m->clf, job->err);
     if (job->st == TC_OK && tc_classifier_n_classes(m->clf) != m->n_classes)
         job->st = tc_fail(job->err, TC_EFORMAT, "%s: %zu classes, but %s lists %zu", f->path,
                           tc_classifier_n_classes(m->clf), MANIFEST, m->n_classes);
@@ -700,25 +719,33 @@ tc_status tc_model_load(const char *dir, const tc_model_load_options *opt, tc_mo
     if ((st = load_header(&c, m, err)) != TC_OK || (st = load_files(&c, err)) != TC_OK ||
         (st = parse_vectorizer(&c, err)) != TC_OK || (st = parse_classifier(&c, m, err)) != TC_OK)
         goto done;
-    /* The classifier loads on a second thread while this one verifies the other files
-     * and builds the vectorizer. If both fail, this thread's error is reported. */
+    /* Two threads: this one reads the files other than the classifier's and builds
+     * the vectorizer from them; the second hashes those files meanwhile, then reads,
+     * hashes and loads the classifier. Errors are reported in a fixed order: reading,
+     * checksums, vocabulary, classifier. */
+    for (size_t i = 0; i < c.n_files && st == TC_OK; i++)
+        if (&c.files[i] != c.clf_file)
+            st = read_listed(&c.files[i], err);
+    if (st != TC_OK)
+        goto done;
     classifier_job job;
     job.c = &c;
     job.m = m;
-    job.st = TC_OK;
-    job.err[0] = '\0';
+    job.hash_st = job.st = TC_OK;
+    job.hash_err[0] = job.err[0] = '\0';
     pthread_t tid;
     bool threaded = pthread_create(&tid, NULL, build_classifier, &job) == 0;
     if (!threaded)
         build_classifier(&job);
-    for (size_t i = 0; i < c.n_files && st == TC_OK; i++)
-        if (&c.files[i] != c.clf_file)
-            st = verify_hash(&c.files[i], err);
-    if (st == TC_OK)
-        st = build_vectorizer(&c, m, err);
+    char vec_err[TC_ERR_LEN] = "";
+    tc_status vec_st = build_vectorizer(&c, m, vec_err);
     if (threaded)
         pthread_join(tid, NULL);
-    if (st == TC_OK && job.st != TC_OK)
+    if (job.hash_st != TC_OK)
+        st = tc_fail(err, job.hash_st, "%s", job.hash_err);
+    else if (vec_st != TC_OK)
+        st = tc_fail(err, vec_st, "%s", vec_err);
+    else if (job.st != TC_OK)
         st = tc_fail(err, job.st, "%s", job.err);
     if (st != TC_OK || (st = load_golden(&c, m, err)) != TC_OK)
         goto done;

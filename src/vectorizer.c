@@ -150,10 +150,13 @@ static bool parse_idf(idf_cache_entry *cache, const char *s, size_t n, double *o
 {
     if (n == 0 || n > IDF_KEY)
         return tc_parse_double(s, n, out);
-    uint32_t h = (uint32_t)n * 2654435761u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (uint8_t)s[i]) * 16777619u;
-    idf_cache_entry *e = &cache[(h ^ (h >> 15)) & (IDF_CACHE - 1)];
+    /* first and last (up to) 8 bytes and the length pick the entry */
+    uint64_t a = 0, b = 0;
+    memcpy(&a, s, n < 8 ? n : 8);
+    memcpy(&b, s + (n > 8 ? n - 8 : 0), n < 8 ? n : 8);
+    uint64_t h = (a * UINT64_C(0x9e3779b97f4a7c15)) ^ (b * UINT64_C(0xc2b2ae3d27d4eb4f)) ^ n;
+    h ^= h >> 29;
+    idf_cache_entry *e = &cache[(h * UINT64_C(0xff51afd7ed558ccd) >> 40) & (IDF_CACHE - 1)];
     if (e->len == n && memcmp(e->key, s, n) == 0) {
         *out = e->value;
         return true;
