@@ -23,6 +23,7 @@ typedef struct slot {
 
 struct tc_accesslog {
     int fd;
+    pthread_mutex_t write_mu;  /* whole buffers reach the fd unsplit (pipes split > PIPE_BUF) */
     size_t n_slots;
     atomic_size_t next;
     slot *slots;
@@ -41,6 +42,14 @@ static void write_all(int fd, const char *p, size_t n)
     }
 }
 
+/* Lock order: a slot's mutex, then write_mu. */
+static void write_locked(tc_accesslog *l, const char *p, size_t n)
+{
+    pthread_mutex_lock(&l->write_mu);
+    write_all(l->fd, p, n);
+    pthread_mutex_unlock(&l->write_mu);
+}
+
 tc_accesslog *tc_accesslog_new(int fd, size_t slots)
 {
     tc_accesslog *l = calloc(1, sizeof *l);
@@ -54,6 +63,7 @@ tc_accesslog *tc_accesslog_new(int fd, size_t slots)
     }
     l->n_slots = slots;
     atomic_init(&l->next, 0);
+    pthread_mutex_init(&l->write_mu, NULL);
     for (size_t i = 0; i < slots; i++)
         pthread_mutex_init(&l->slots[i].mu, NULL);
     return l;
@@ -69,6 +79,7 @@ void tc_accesslog_free(tc_accesslog **lp)
         pthread_mutex_destroy(&l->slots[i].mu);
         tc_buf_free(&l->slots[i].buf);
     }
+    pthread_mutex_destroy(&l->write_mu);
     free(l->slots);
     free(l);
     *lp = NULL;
@@ -125,7 +136,7 @@ void tc_accesslog_write(tc_accesslog *l, size_t slot_idx, const tc_access_entry 
     if (slot_idx >= l->n_slots) {
         tc_buf b = TC_BUF_INIT;
         format_line(&b, NULL, e);
-        write_all(l->fd, b.data, b.len);
+        write_locked(l, b.data, b.len);
         tc_buf_free(&b);
         return;
     }
@@ -133,7 +144,7 @@ void tc_accesslog_write(tc_accesslog *l, size_t slot_idx, const tc_access_entry 
     pthread_mutex_lock(&s->mu);
     format_line(&s->buf, s, e);
     if (s->buf.len >= SLOT_FLUSH_BYTES) {
-        write_all(l->fd, s->buf.data, s->buf.len);
+        write_locked(l, s->buf.data, s->buf.len);
         tc_buf_clear(&s->buf);
     }
     pthread_mutex_unlock(&s->mu);
@@ -145,7 +156,7 @@ void tc_accesslog_flush(tc_accesslog *l)
         slot *s = &l->slots[i];
         pthread_mutex_lock(&s->mu);
         if (s->buf.len > 0) {
-            write_all(l->fd, s->buf.data, s->buf.len);
+            write_locked(l, s->buf.data, s->buf.len);
             tc_buf_clear(&s->buf);
         }
         pthread_mutex_unlock(&s->mu);

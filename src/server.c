@@ -32,6 +32,7 @@
  * healthy connection) unless it is this much larger, or the client waits for
  * "100 Continue": then the 413 goes out at once and the connection is closed. */
 #define DRAIN_SLACK_BYTES (16u << 20)
+#define RESERVE_CAP_BYTES ((size_t)256 * 1024)
 
 typedef struct server {
     tc_serve_config cfg;
@@ -227,7 +228,10 @@ static enum MHD_Result begin_request(server *s, struct MHD_Connection *c, const 
     if (errno != 0 || end == cl)
         return MHD_YES;  /* MHD itself rejects a malformed Content-Length */
     if (n <= s->cfg.max_payload_bytes) {
-        if (rq->rt == R_INVOKE && n > 0 && !tc_buf_reserve(&rq->body, (size_t)n))
+        /* Announced bytes are reserved up to a cap: a client that announces 6 MiB and
+         * sends nothing does not pin 6 MiB. */
+        size_t want = n < RESERVE_CAP_BYTES ? (size_t)n : RESERVE_CAP_BYTES;
+        if (rq->rt == R_INVOKE && want > 0 && !tc_buf_reserve(&rq->body, want))
             rq->too_big = true;  /* answered 500-free: the final call reports 413 */
         return MHD_YES;
     }
@@ -334,7 +338,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
         return;
     *req_cls = NULL;
     if (s->cfg.log_level >= TC_LOG_INFO) {
-        worker *w = get_worker(s);
+        /* No worker is created here: completion can run on a thread that never
+         * served a request (e.g. during MHD_stop_daemon). */
+        const worker *w = pthread_getspecific(s->worker_key);
         tc_access_entry e = {
             .method = rq->method,
             .path = rq->path,
