@@ -111,6 +111,35 @@ def tree_memory(root):
     return {"rss_kb": rss, "pss_kb": pss, "procs": sorted(procs)}
 
 
+def tree_cpu_ticks(root):
+    """utime + stime (clock ticks) summed over the process tree under root."""
+    total = 0
+    for p in tree_pids(root):
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                st = f.read()
+        except OSError:
+            continue
+        rest = st[st.rfind(")") + 2:].split()
+        total += int(rest[11]) + int(rest[12])
+    return total
+
+
+def wait_idle(root, limit=20.0):
+    """Waits until the server tree has used under 2 ticks of CPU in 100 ms: when wrk stops,
+    a server may still be working through requests queued before wrk closed its
+    connections, and that work must not be charged to the next cell. Returns the wait."""
+    t0 = time.perf_counter()
+    last = tree_cpu_ticks(root)
+    while time.perf_counter() - t0 < limit:
+        time.sleep(0.1)
+        now = tree_cpu_ticks(root)
+        if now - last < 2:
+            break
+        last = now
+    return time.perf_counter() - t0
+
+
 # ---- HTTP helpers --------------------------------------------------------------------
 
 def ping_once(port, timeout):
@@ -147,6 +176,7 @@ class Stack:
     """A server process tree started in its own session. Subclasses set self.cmd/env and
     the ports; start() measures start-to-first-/ping (direct port, then the nginx port)."""
     name = "?"
+    stdout_to_log = True
 
     def __init__(self, logdir, tag):
         self.proc = None
@@ -163,7 +193,10 @@ class Stack:
         cmd, env = self.command()
         logf = open(self.logpath, "ab")
         t0 = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, env=env, stdout=logf, stderr=subprocess.STDOUT,
+        # The daemon's access log (stdout, one line a request at its default log level)
+        # is written, as deployed, but to /dev/null: a full run would fill GBs.
+        self.proc = subprocess.Popen(cmd, env=env, stderr=logf,
+                                     stdout=logf if self.stdout_to_log else subprocess.DEVNULL,
                                      stdin=subprocess.DEVNULL, start_new_session=True,
                                      cwd=ROOT)
         logf.close()
@@ -232,6 +265,7 @@ class TextclfStack(Stack):
     port from the safe range (hit directly for the direct cells) and nginx with the
     project's nginx.conf in front."""
     name = "textclf"
+    stdout_to_log = False
 
     def __init__(self, logdir, tag, model_dir, binary, threads):
         super().__init__(logdir, tag)
@@ -242,9 +276,9 @@ class TextclfStack(Stack):
     def command(self):
         env = dict(os.environ, TEXTCLF_BIN=self.binary, SM_MODEL_DIR=self.model_dir,
                    SAGEMAKER_BIND_TO_PORT=str(self.nginx_port),
-                   SAGEMAKER_SAFE_PORT_RANGE=f"{self.direct_port}-{self.direct_port}",
-                   TEXTCLF_THREADS=str(self.threads), TEXTCLF_ACCESS_LOG="off")
-        return [os.path.join(ROOT, "docker", "serve"), "serve"], env
+                   SAGEMAKER_SAFE_PORT_RANGE=f"{self.direct_port}-{self.direct_port}")
+        return [os.path.join(ROOT, "docker", "serve"), "serve",
+                "--threads", str(self.threads)], env
 
 
 # ---- data ----------------------------------------------------------------------------
@@ -430,7 +464,9 @@ def run_stack(stack, model, rnd, cells, workloads, duration, warmup, results):
         if (workload, path) in prev_rps and prev_rps[(workload, path)] > 0:
             expected = conns / prev_rps[(workload, path)]
             secs = min(max(duration, math.ceil(3 * expected)), MAX_CELL_S)
+        idle_wait = wait_idle(stack.proc.pid)
         res = wrk(port, workloads[workload]["path"], conns, secs)
+        res["idle_wait_s"] = idle_wait
         prev_rps[(workload, path)] = res["rps"]
         mem = stack.memory()
         if mem["rss_kb"] > peak["rss_kb"]:
@@ -452,21 +488,34 @@ def run_stack(stack, model, rnd, cells, workloads, duration, warmup, results):
 # ---- offline -------------------------------------------------------------------------
 
 def run_child(cmd, stdout_path=None):
-    """Runs cmd with os.wait4 to get its own peak RSS; returns (wall s, maxrss kB, stdout)."""
+    """Runs cmd under GNU time; returns (wall s, peak RSS kB, CPU s (user+sys), stdout).
+    Peak RSS is not taken from wait4() here: a child spawned from this (large) Python
+    inherits the parent's RSS high-water mark through vfork+exec; time(1) forks afresh."""
     out_f = open(stdout_path, "wb") if stdout_path else subprocess.PIPE
+    tfile = os.path.join(_tmpdir(), "time.out")
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=out_f, stderr=subprocess.PIPE)
-    err = p.stderr.read()
-    out = b"" if stdout_path else p.stdout.read()
-    _, status, ru = os.wait4(p.pid, 0)
+    p = subprocess.Popen(["/usr/bin/time", "-o", tfile, "-f", "%e %U %S %M"] + cmd,
+                         stdout=out_f, stderr=subprocess.PIPE)
+    out, err = p.communicate()
     wall = time.perf_counter() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
     if stdout_path:
         out_f.close()
     if p.returncode != 0:
         die(f"{' '.join(cmd[:3])} failed ({p.returncode}): "
             f"{err.decode('utf-8', 'replace')[-800:]}")
-    return wall, ru.ru_maxrss, out.decode("utf-8", "replace")
+    with open(tfile) as f:
+        _, user, sys_, maxrss = f.read().split()[-4:]
+    return wall, int(maxrss), float(user) + float(sys_), (out or b"").decode("utf-8", "replace")
+
+
+_TMP = []
+
+
+def _tmpdir():
+    if not _TMP:
+        import tempfile
+        _TMP.append(tempfile.mkdtemp(prefix="textclf-bench."))
+    return _TMP[0]
 
 
 def read_textclf_output(path):
@@ -493,12 +542,12 @@ def run_offline(models, data_info, binary, work, rounds, fasttext_models, result
             # textclf: model load alone (empty input), then the whole test set.
             tc_labels = tc_probs = None
             for threads in ((1, 2) if binary else ()):
-                load_wall, load_rss, _ = run_child(
+                load_wall, _, load_cpu, _ = run_child(
                     [binary, "predict", "--model", m["textclf"], "--threads", str(threads),
                      "--input", off["empty"]])
                 out = os.path.join(outdir, f"textclf-{name}-t{threads}.jsonl")
-                wall, rss, _ = run_child([binary, "predict", "--model", m["textclf"],
-                                          "--threads", str(threads), "--input", inp], out)
+                wall, rss, cpu, _ = run_child([binary, "predict", "--model", m["textclf"],
+                                               "--threads", str(threads), "--input", inp], out)
                 labels, probs = read_textclf_output(out)
                 if len(labels) != n:
                     die(f"textclf predict wrote {len(labels)} lines for {n} inputs")
@@ -506,7 +555,7 @@ def run_offline(models, data_info, binary, work, rounds, fasttext_models, result
                        "key": f"textclf-t{threads}", "round": rnd, "docs": n,
                        "bytes": off["bytes"], "wall_s": wall, "load_s": load_wall,
                        "predict_s": max(wall - load_wall, 1e-9), "maxrss_kb": rss,
-                       "accuracy": accuracy(labels, gold)}
+                       "cpu_s": max(cpu - load_cpu, 1e-9), "accuracy": accuracy(labels, gold)}
                 results["offline"].append(rec)
                 if threads == 1:
                     tc_labels, tc_probs = labels, probs
@@ -514,7 +563,7 @@ def run_offline(models, data_info, binary, work, rounds, fasttext_models, result
                     f"{n / rec['predict_s']:,.0f} docs/s (load {load_wall * 1000:.0f} ms)")
             # sklearn (the seed's own code path), in a fresh process.
             out = os.path.join(outdir, f"sklearn-{name}.tsv")
-            wall, rss, so = run_child([PY, os.path.join(HERE, "offline.py"), "predict",
+            wall, rss, _, so = run_child([PY, os.path.join(HERE, "offline.py"), "predict",
                                        "--model", m["pkl"], "--input", inp, "--out", out])
             meta = json.loads(so.strip().splitlines()[-1])
             sk_labels, sk_probs = [], []
@@ -526,7 +575,7 @@ def run_offline(models, data_info, binary, work, rounds, fasttext_models, result
             rec = {"model": name, "engine": "sklearn transform+predict_proba", "key": "sklearn",
                    "round": rnd, "docs": n, "bytes": off["bytes"], "wall_s": wall,
                    "load_s": meta["load_s"], "predict_s": meta["predict_s"],
-                   "maxrss_kb": rss, "accuracy": accuracy(sk_labels, gold)}
+                   "cpu_s": meta["predict_cpu_s"], "maxrss_kb": rss, "accuracy": accuracy(sk_labels, gold)}
             results["offline"].append(rec)
             log(f"offline {name} round {rnd + 1}: sklearn: {n / meta['predict_s']:,.0f} docs/s")
             if rnd == 0 and tc_labels is not None:
@@ -543,9 +592,10 @@ def run_offline(models, data_info, binary, work, rounds, fasttext_models, result
             ft = fasttext_models.get(name)
             if ft:
                 ft_bin, ft_in = ft
-                load_wall, _, _ = run_child(["fasttext", "predict-prob", ft_bin, off["empty"] + ".fasttext"])
+                load_wall, _, load_cpu, _ = run_child(["fasttext", "predict-prob", ft_bin,
+                                                       off["empty"] + ".fasttext"])
                 out = os.path.join(outdir, f"fasttext-{name}.txt")
-                wall, rss, _ = run_child(["fasttext", "predict-prob", ft_bin, ft_in, "1"], out)
+                wall, rss, cpu, _ = run_child(["fasttext", "predict-prob", ft_bin, ft_in, "1"], out)
                 with open(out, encoding="utf-8") as f:
                     ft_labels = [line.split()[0][len("__label__"):] if line.strip() else ""
                                  for line in f]
@@ -554,7 +604,8 @@ def run_offline(models, data_info, binary, work, rounds, fasttext_models, result
                 rec = {"model": name, "engine": "fastText predict-prob", "key": "fasttext",
                        "round": rnd, "docs": n, "bytes": off["bytes"], "wall_s": wall,
                        "load_s": load_wall, "predict_s": max(wall - load_wall, 1e-9),
-                       "maxrss_kb": rss, "accuracy": accuracy(ft_labels, gold)}
+                       "cpu_s": max(cpu - load_cpu, 1e-9), "maxrss_kb": rss,
+                       "accuracy": accuracy(ft_labels, gold)}
                 results["offline"].append(rec)
                 log(f"offline {name} round {rnd + 1}: fastText: {n / rec['predict_s']:,.0f} docs/s")
 
@@ -565,10 +616,10 @@ def run_load(models, binary, rounds, results):
     for rnd in range(rounds):
         for name, m in models.items():
             if binary:
-                wall, rss, _ = run_child([binary, "check", "--model", m["textclf"]])
+                wall, rss, _, _ = run_child([binary, "check", "--model", m["textclf"]])
                 results["load"].append({"model": name, "engine": "textclf check", "round": rnd,
                                         "load_s": wall, "process_s": wall, "maxrss_kb": rss})
-            wall, rss, so = run_child([PY, os.path.join(HERE, "offline.py"), "load",
+            wall, rss, _, so = run_child([PY, os.path.join(HERE, "offline.py"), "load",
                                        "--model", m["pkl"]])
             meta = json.loads(so.strip().splitlines()[-1])
             results["load"].append({"model": name, "engine": "joblib.load", "round": rnd,
@@ -713,6 +764,21 @@ def main():
                                   1, results)
                     finally:
                         st.stop()
+
+    # Issue 3's absolute targets are for the default model: textclf alone, the single-
+    # sentence cells they name, same rounds.
+    default_dir = os.path.join(ROOT, "models", "sentiment-en")
+    if (not args.skip_http and not args.seed_only
+            and os.path.exists(os.path.join(default_dir, "manifest.json"))):
+        dres = {"http": [], "servers": []}
+        dcells = [("sentence", p, c) for p in ("direct", "nginx") for c in (8, 64)]
+        for rnd in range(rounds):
+            st = TextclfStack(logdir, f"default-r{rnd}", default_dir, binary, args.threads)
+            try:
+                run_stack(st, "sentiment-en", rnd, dcells, workloads, duration, 1, dres)
+            finally:
+                st.stop()
+        results["default_model"] = dres
 
     if not args.skip_offline:
         run_load(models, None if args.seed_only else binary, rounds, results)

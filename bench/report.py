@@ -247,6 +247,33 @@ def build(res):
                   f"{med([x['accuracy'] for x in xs]):.4f} | {f_ratio(r)} | {tg} |")
         w("")
 
+    dm = res.get("default_model")
+    if dm and dm["http"]:
+        w("## Issue 3 targets: textclf alone, default model (models/sentiment-en)")
+        w("")
+        w("| measure | textclf | target | |")
+        w("|---|---:|---:|:---:|")
+
+        def cell(path, conns, key):
+            return med([h[key] for h in dm["http"] if h["workload"] == "sentence"
+                        and h["path"] == path and h["conns"] == conns])
+        rows = [
+            ("single sentence, direct, 64 conns: req/s", cell("direct", 64, "rps"), 30000, ">=", f_num),
+            ("single sentence, via nginx, 64 conns: req/s", cell("nginx", 64, "rps"), 8000, ">=", f_num),
+            ("single sentence, via nginx, 8 conns: req/s", cell("nginx", 8, "rps"), 8000, ">=", f_num),
+            ("single sentence, direct, 8 conns: p99 ms", cell("direct", 8, "p99_us"), 2000, "<=",
+             f_ms),
+            ("RSS peak, daemon + nginx: MB", med([x["rss_peak_kb"] for x in dm["servers"]]),
+             50 * 1024, "<=", lambda v: f_num(v, 1, 1 / 1024)),
+            ("start → first /ping 200, direct: ms", med([x["ready_direct_s"] for x in dm["servers"]]),
+             0.1, "<", lambda v: f_num(v, 1, 1000)),
+        ]
+        for label, v, tgt, op, fmt in rows:
+            ok = v is not None and (v >= tgt if op == ">=" else v <= tgt if op == "<=" else v < tgt)
+            w(f"| {label} | {fmt(v)} | {op.replace('>=', '≥').replace('<=', '≤')} {fmt(tgt)} | "
+              f"{mark(ok)} |")
+        w("")
+
     if targets:
         met = sum(1 for _, ok, _ in targets if ok)
         w(f"## Issue 5 targets: {met} of {len(targets)} met")

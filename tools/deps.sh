@@ -5,7 +5,7 @@
 set -eu
 runtime="build-essential pkg-config libmicrohttpd-dev libcjson-dev libsvm-dev nginx curl"
 test="$runtime python3 python3-sklearn python3-joblib python3-numpy python3-scipy libsvm-tools clang"
-bench="$test wrk python3-flask gunicorn fasttext procps"
+bench="$test wrk python3-flask gunicorn fasttext procps time"
 case "${1:-runtime}" in
   runtime) want=$runtime ;;
   test) want=$test ;;
