@@ -47,6 +47,15 @@ int64_t tc_termtab_find(const tc_termtab *t, const char *s, size_t len);
  * tc_termtab_find_hashed, which returns exactly what tc_termtab_find returns.
  * The prefetch calls are hints: correct results never depend on them. */
 uint64_t tc_termtab_hash(const char *s, size_t len);
+/* The hash of a term is defined over its space-separated parts:
+ *   tc_termtab_hash("a b c") == tc_termtab_hash_join({part("a"), part("b"), part("c")}, 3)
+ * with part = tc_termtab_hash_part (parts may be empty strings), so an n-gram is hashed
+ * from its tokens' hashes, and tc_termtab_find_joined looks it up from the token spans
+ * without building "a b c" (n >= 1; the parts must not contain spaces). */
+uint64_t tc_termtab_hash_part(const char *s, size_t len);
+uint64_t tc_termtab_hash_join(const uint64_t *parts, size_t n);
+int64_t tc_termtab_find_joined(const tc_termtab *t, const tc_term_ref *parts, size_t n,
+                               uint64_t h);
 void tc_termtab_prefetch(const tc_termtab *t, uint64_t h);
 void tc_termtab_prefetch_entry(const tc_termtab *t, uint64_t h);
 int64_t tc_termtab_find_hashed(const tc_termtab *t, const char *s, size_t len, uint64_t h);

@@ -45,10 +45,10 @@ static inline uint32_t load32(const char *p)
     return v;
 }
 
-/* Multiply-xorshift hash over 8-byte words; short terms (the common case) take one
- * or two rounds. The finaliser mixes every input bit into both the low bits (slot
- * position) and the high bits (tag). */
-uint64_t tc_termtab_hash(const char *s, size_t len)
+/* Multiply-xorshift hash of one space-free part over 8-byte words; short parts (the
+ * common case) take one or two rounds. The finaliser mixes every input bit into both
+ * the low bits (slot position) and the high bits (tag). */
+uint64_t tc_termtab_hash_part(const char *s, size_t len)
 {
     uint64_t h = K1 ^ ((uint64_t)len * K2);
     while (len >= 8) {
@@ -68,6 +68,45 @@ uint64_t tc_termtab_hash(const char *s, size_t len)
     h *= K1;
     h ^= h >> 29;
     return h;
+}
+
+static inline uint64_t join_step(uint64_t h, uint64_t part)
+{
+    h = (h ^ part) * K2;
+    return h ^ (h >> 31);
+}
+
+static inline uint64_t join_final(uint64_t h)
+{
+    h *= K3;
+    h ^= h >> 33;
+    h *= K1;
+    return h ^ (h >> 29);
+}
+
+uint64_t tc_termtab_hash_join(const uint64_t *parts, size_t n)
+{
+    uint64_t h = K3;
+    for (size_t i = 0; i < n; i++)
+        h = join_step(h, parts[i]);
+    return join_final(h);
+}
+
+/* The hash of a term is the join of the hashes of its space-separated parts, so an
+ * n-gram can be hashed from its tokens' hashes without building the string. */
+uint64_t tc_termtab_hash(const char *s, size_t len)
+{
+    uint64_t h = K3;
+    const char *end = s + len;
+    for (;;) {
+        const char *sp = memchr(s, ' ', (size_t)(end - s));
+        const char *e = sp != NULL ? sp : end;
+        h = join_step(h, tc_termtab_hash_part(s, (size_t)(e - s)));
+        if (sp == NULL)
+            break;
+        s = sp + 1;
+    }
+    return join_final(h);
 }
 
 /* Equality of two short byte strings of the same length, 8 bytes at a time. */
@@ -136,7 +175,7 @@ static bool rehash(tc_termtab *t, size_t nslots)
     size_t mask = nslots - 1;
     for (size_t i = 0; i < t->n; i++) {
         const char *e = t->pool + t->off[i];
-        uint64_t h = tc_termtab_hash(e + ENTRY_HDR, load32(e + 4));
+        uint64_t h = tc_termtab_hash(e + ENTRY_HDR, load32(e + 4));  /* (rehash) */
         size_t p = (size_t)h & mask;
         while ((uint32_t)slots[p] != 0)
             p = (p + 1) & mask;
@@ -195,6 +234,43 @@ int64_t tc_termtab_find_hashed(const tc_termtab *t, const char *s, size_t len, u
         if ((slot & UINT64_C(0xffffffff00000000)) == tag) {
             const char *e = t->pool + eo;
             if (load32(e + 4) == len && bytes_equal(e + ENTRY_HDR, s, len))
+                return (int64_t)load32(e);
+        }
+        p = (p + 1) & t->mask;
+    }
+}
+
+/* Entry bytes e[0..elen) equal parts[0..n) joined by single spaces. */
+static inline bool equals_joined(const char *e, size_t elen, const tc_term_ref *parts, size_t n)
+{
+    size_t total = n - 1;
+    for (size_t i = 0; i < n; i++)
+        total += parts[i].len;
+    if (total != elen)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && *e++ != ' ')
+            return false;
+        if (!bytes_equal(e, parts[i].s, parts[i].len))
+            return false;
+        e += parts[i].len;
+    }
+    return true;
+}
+
+int64_t tc_termtab_find_joined(const tc_termtab *t, const tc_term_ref *parts, size_t n,
+                               uint64_t h)
+{
+    const uint64_t tag = h & UINT64_C(0xffffffff00000000);
+    size_t p = (size_t)h & t->mask;
+    for (;;) {
+        uint64_t slot = t->slots[p];
+        uint32_t eo = (uint32_t)slot;
+        if (eo == 0)
+            return -1;
+        if ((slot & UINT64_C(0xffffffff00000000)) == tag) {
+            const char *e = t->pool + eo;
+            if (equals_joined(e + ENTRY_HDR, load32(e + 4), parts, n))
                 return (int64_t)load32(e);
         }
         p = (p + 1) & t->mask;

@@ -37,9 +37,10 @@ struct tc_vectorizer_scratch {
     tc_tokenizer_scratch *tok;
     tc_token *kept;      /* tokens left after stop-word removal */
     size_t kept_cap;
-    char *key;           /* arena for the n-gram keys (n >= 2) of one block */
-    size_t key_cap;
     struct key_ref *keys; /* one block of keys to look up */
+    tc_term_ref *parts;  /* per kept token: its bytes */
+    uint64_t *part_hash; /* per kept token: tc_termtab_hash_part */
+    size_t parts_cap;
     uint32_t *counts;    /* dense per-column counts, all zero between calls */
     size_t counts_len;
     uint32_t *cols;      /* columns seen in this document */
@@ -48,20 +49,21 @@ struct tc_vectorizer_scratch {
     size_t cols_cap;
 };
 
-/* A key to look up: unigrams point into the tokenizer's text, n-grams into the arena. */
+/* An n-gram to look up: tokens first .. first + n - 1 of the document. */
 typedef struct key_ref {
-    const char *s;
-    size_t len;
+    uint32_t first;
+    uint32_t n;
     uint64_t h;
 } key_ref;
 
 /* Keys are looked up in blocks so the hash-table probes can be prefetched ahead:
  * a document's lookups are independent, and one cache miss per lookup would
- * otherwise dominate transform time for large vocabularies. */
+ * otherwise dominate transform time for large vocabularies. n-grams are never built
+ * as strings: their hash is joined from the tokens' hashes (tc_termtab_hash_join) and
+ * they are compared piecewise (tc_termtab_find_joined). */
 #define KEY_BLOCK 512u
-#define ARENA_MIN ((size_t)64 << 10)
-#define PREFETCH_SLOT 16u
-#define PREFETCH_ENTRY 8u
+#define PREFETCH_SLOT 32u
+#define PREFETCH_ENTRY 16u
 
 /* ---- loading ------------------------------------------------------------------------ */
 
@@ -378,8 +380,9 @@ void tc_vectorizer_scratch_free(tc_vectorizer_scratch **s)
         return;
     tc_tokenizer_scratch_free(&(*s)->tok);
     free((*s)->kept);
-    free((*s)->key);
     free((*s)->keys);
+    free((*s)->parts);
+    free((*s)->part_hash);
     free((*s)->counts);
     free((*s)->cols);
     free((*s)->tmp);
@@ -474,9 +477,11 @@ static void probe_block(const tc_vectorizer *v, tc_vectorizer_scratch *s, size_t
                         size_t *ncols)
 {
     const key_ref *k = s->keys;
+    const tc_term_ref *parts = s->parts;
     const tc_termtab *vocab = v->vocab;
     uint32_t *counts = s->counts, *cols = s->cols;
-    size_t nc = *ncols;
+    uint32_t hit[KEY_BLOCK];
+    size_t nh = 0;
     for (size_t i = 0; i < nk && i < PREFETCH_SLOT; i++)
         tc_termtab_prefetch(vocab, k[i].h);
     for (size_t i = 0; i < nk; i++) {
@@ -484,66 +489,49 @@ static void probe_block(const tc_vectorizer *v, tc_vectorizer_scratch *s, size_t
             tc_termtab_prefetch(vocab, k[i + PREFETCH_SLOT].h);
         if (i + PREFETCH_ENTRY < nk)
             tc_termtab_prefetch_entry(vocab, k[i + PREFETCH_ENTRY].h);
-        int64_t j = tc_termtab_find_hashed(vocab, k[i].s, k[i].len, k[i].h);
-        if (j >= 0 && counts[j]++ == 0)
-            cols[nc++] = (uint32_t)j;
+        int64_t j = tc_termtab_find_joined(vocab, parts + k[i].first, k[i].n, k[i].h);
+        if (j >= 0) {
+            __builtin_prefetch(&counts[j], 1);
+            hit[nh++] = (uint32_t)j;
+        }
+    }
+    /* counting in a second pass, so the counters' cache lines are already on their way */
+    size_t nc = *ncols;
+    for (size_t i = 0; i < nh; i++) {
+        uint32_t j = hit[i];
+        if (counts[j]++ == 0)
+            cols[nc++] = j;
     }
     *ncols = nc;
 }
 
 /* Counts every in-vocabulary n-gram of toks[0..nt) (unigrams first, as sklearn
  * builds them; the order does not matter for counts). */
-static tc_status count_ngrams(const tc_vectorizer *v, tc_vectorizer_scratch *s,
-                              const char *txt, const tc_token *toks, size_t nt, size_t *ncols)
+static void count_ngrams(const tc_vectorizer *v, tc_vectorizer_scratch *s, const char *txt,
+                         const tc_token *toks, size_t nt, size_t *ncols)
 {
     unsigned nmin = v->cfg.ngram_min, nmax = v->cfg.ngram_max;
-    size_t nk = 0, used = 0;
+    tc_term_ref *parts = s->parts;
+    uint64_t *ph = s->part_hash;
+    for (size_t i = 0; i < nt; i++) {
+        parts[i].s = txt + toks[i].off;
+        parts[i].len = toks[i].len;
+        ph[i] = tc_termtab_hash_part(parts[i].s, parts[i].len);
+    }
+    size_t nk = 0;
     for (unsigned n = nmin; n <= nmax && n <= nt; n++) {
         for (size_t i = 0; i + n <= nt; i++) {
             key_ref *k = &s->keys[nk];
-            if (n == 1) {
-                k->s = txt + toks[i].off;
-                k->len = toks[i].len;
-            } else {
-                size_t klen = n - 1;
-                for (unsigned q = 0; q < n; q++)
-                    klen += toks[i + q].len;
-                if (used + klen > s->key_cap) {
-                    probe_block(v, s, nk, ncols);
-                    nk = 0;
-                    used = 0;
-                    k = &s->keys[0];
-                    if (klen > s->key_cap) {
-                        size_t cap = klen > ARENA_MIN ? klen : ARENA_MIN;
-                        char *a = realloc(s->key, cap);
-                        if (a == NULL)
-                            return TC_ENOMEM;
-                        s->key = a;
-                        s->key_cap = cap;
-                    }
-                }
-                char *p = s->key + used;
-                k->s = p;
-                k->len = klen;
-                memcpy(p, txt + toks[i].off, toks[i].len);
-                p += toks[i].len;
-                for (unsigned q = 1; q < n; q++) {
-                    *p++ = ' ';
-                    memcpy(p, txt + toks[i + q].off, toks[i + q].len);
-                    p += toks[i + q].len;
-                }
-                used += klen;
-            }
-            k->h = tc_termtab_hash(k->s, k->len);
+            k->first = (uint32_t)i;
+            k->n = n;
+            k->h = tc_termtab_hash_join(ph + i, n);
             if (++nk == KEY_BLOCK) {
                 probe_block(v, s, nk, ncols);
                 nk = 0;
-                used = 0;
             }
         }
     }
     probe_block(v, s, nk, ncols);
-    return TC_OK;
 }
 
 tc_status tc_vectorizer_transform(const tc_vectorizer *v, tc_vectorizer_scratch *s,
@@ -561,11 +549,6 @@ tc_status tc_vectorizer_transform(const tc_vectorizer *v, tc_vectorizer_scratch 
     }
     if (s->keys == NULL && (s->keys = malloc(KEY_BLOCK * sizeof *s->keys)) == NULL)
         return tc_fail(err, TC_ENOMEM, "out of memory");
-    if (s->key == NULL) {
-        if ((s->key = malloc(ARENA_MIN)) == NULL)
-            return tc_fail(err, TC_ENOMEM, "out of memory");
-        s->key_cap = ARENA_MIN;
-    }
     tc_token_list tl;
     tc_status st = tc_tokenize(&cfg->tokenizer, s->tok, text, len, &tl, err);
     if (st != TC_OK)
@@ -587,19 +570,30 @@ tc_status tc_vectorizer_transform(const tc_vectorizer *v, tc_vectorizer_scratch 
     unsigned nmin = cfg->ngram_min, nmax = cfg->ngram_max;
     if (!ensure_cols(s, nt * (nmax - nmin + 1) + 1))
         return tc_fail(err, TC_ENOMEM, "out of memory");
+    if (nt > s->parts_cap) {
+        size_t cap = s->parts_cap ? s->parts_cap : 256;
+        while (cap < nt)
+            cap *= 2;
+        tc_term_ref *p = realloc(s->parts, cap * sizeof *p);
+        if (p != NULL)
+            s->parts = p;
+        uint64_t *h = realloc(s->part_hash, cap * sizeof *h);
+        if (h != NULL)
+            s->part_hash = h;
+        if (p == NULL || h == NULL)
+            return tc_fail(err, TC_ENOMEM, "out of memory");
+        s->parts_cap = cap;
+    }
     uint32_t *counts = s->counts, *cols = s->cols;
     size_t ncols = 0;
-    if (count_ngrams(v, s, tl.text, toks, nt, &ncols) != TC_OK) {
-        /* counts must be all zero between calls */
-        for (size_t i = 0; i < ncols; i++)
-            counts[cols[i]] = 0;
-        return tc_fail(err, TC_ENOMEM, "out of memory");
-    }
+    count_ngrams(v, s, tl.text, toks, nt, &ncols);
 
     sort_u32(cols, s->tmp, ncols);
     double *vals = s->vals;
     for (size_t i = 0; i < ncols; i++) {
         uint32_t j = cols[i];
+        if (i + 8 < ncols)
+            __builtin_prefetch(&v->idf[cols[i + 8]]);
         double x = cfg->binary ? 1.0 : (double)counts[j];
         counts[j] = 0;
         if (cfg->sublinear_tf) {
