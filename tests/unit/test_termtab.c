@@ -114,5 +114,94 @@ static void test_growth_many_terms(void)
     tc_termtab_free(&t);
 }
 
+/* The n-gram lookup path: hash joined from parts equals the string hash; find_joined
+ * and the pipelined find_hashed agree with find for present and absent n-grams. */
+static void test_joined_lookups(void)
+{
+    static const char *const words[] = {"good", "movie", "x", "très", "日本語", "a_b", "12345678",
+                                        "123456789", "longerwordthanoneword"};
+    const size_t nw = sizeof words / sizeof *words;
+    tc_termtab *t = tc_termtab_new(16);
+    if (t == NULL) {
+        TC_CHECK(false, "new");
+        return;
+    }
+    char buf[256];
+    /* vocabulary: all words and all ordered pairs with i <= j */
+    for (size_t i = 0; i < nw; i++)
+        TC_CHECK(tc_termtab_add(t, words[i], strlen(words[i]), NULL) == TC_OK, "add word");
+    for (size_t i = 0; i < nw; i++)
+        for (size_t j = i; j < nw; j++) {
+            int n = snprintf(buf, sizeof buf, "%s %s", words[i], words[j]);
+            TC_CHECK(tc_termtab_add(t, buf, (size_t)n, NULL) == TC_OK, "add pair");
+        }
+    /* odd spacing is just bytes: consistent between add and find */
+    TC_CHECK(tc_termtab_add(t, " lead", 5, NULL) == TC_OK && tc_termtab_add(t, "a  b", 4, NULL) == TC_OK &&
+                 tc_termtab_add(t, "trail ", 6, NULL) == TC_OK,
+             "odd spacing terms");
+    TC_CHECK(tc_termtab_find(t, " lead", 5) >= 0 && tc_termtab_find(t, "a  b", 4) >= 0 &&
+                 tc_termtab_find(t, "trail ", 6) >= 0 && tc_termtab_find(t, "a b", 3) == -1,
+             "odd spacing lookups");
+    size_t bad = 0;
+    for (size_t i = 0; i < nw; i++)
+        for (size_t j = 0; j < nw; j++)
+            for (size_t k = 0; k < nw; k++) {
+                tc_term_ref parts[3] = {{words[i], strlen(words[i])},
+                                        {words[j], strlen(words[j])},
+                                        {words[k], strlen(words[k])}};
+                uint64_t ph[3];
+                for (int q = 0; q < 3; q++)
+                    ph[q] = tc_termtab_hash_part(parts[q].s, parts[q].len);
+                for (size_t n = 1; n <= 3; n++) {
+                    int len = n == 1   ? snprintf(buf, sizeof buf, "%s", words[i])
+                              : n == 2 ? snprintf(buf, sizeof buf, "%s %s", words[i], words[j])
+                                       : snprintf(buf, sizeof buf, "%s %s %s", words[i],
+                                                  words[j], words[k]);
+                    uint64_t h = tc_termtab_hash_join(ph, n);
+                    if (h != tc_termtab_hash(buf, (size_t)len))
+                        bad++;
+                    int64_t want = tc_termtab_find(t, buf, (size_t)len);
+                    if (n == 2 && (want >= 0) != (i <= j))
+                        bad++;
+                    tc_termtab_prefetch(t, h);
+                    tc_termtab_prefetch_entry(t, h);
+                    if (tc_termtab_find_joined(t, parts, n, h) != want ||
+                        tc_termtab_find_hashed(t, buf, (size_t)len, h) != want)
+                        bad++;
+                }
+            }
+    TC_CHECK(bad == 0, "%zu disagreements between string and joined lookups", bad);
+    tc_termtab_free(&t);
+}
+
+/* Bulk insertion stops at the first duplicate and reports both positions. */
+static void test_add_many(void)
+{
+    tc_termtab *t = tc_termtab_new(2);
+    if (t == NULL) {
+        TC_CHECK(false, "new");
+        return;
+    }
+    tc_term_ref refs[100];
+    char names[100][16];
+    for (int i = 0; i < 100; i++) {
+        snprintf(names[i], sizeof names[i], "t%d", i);
+        refs[i].s = names[i];
+        refs[i].len = strlen(names[i]);
+    }
+    size_t dup = 99;
+    uint32_t prev = 99;
+    TC_CHECK(tc_termtab_add_many(t, refs, 60, &dup, &prev) == TC_OK && tc_termtab_size(t) == 60,
+             "first 60");
+    TC_CHECK(tc_termtab_add_many(t, refs + 60, 0, &dup, &prev) == TC_OK, "empty batch");
+    refs[70] = refs[12];
+    TC_CHECK(tc_termtab_add_many(t, refs + 60, 40, &dup, &prev) == TC_EFORMAT && dup == 10 &&
+                 prev == 12 && tc_termtab_size(t) == 70,
+             "duplicate in batch: dup %zu prev %u size %zu", dup, prev, tc_termtab_size(t));
+    for (int i = 0; i < 70; i++)
+        TC_CHECK(tc_termtab_find(t, names[i], strlen(names[i])) == i, "find t%d", i);
+    tc_termtab_free(&t);
+}
+
 TC_TESTS(TC_TEST(test_basic_and_duplicates), TC_TEST(test_binary_and_empty),
-         TC_TEST(test_growth_many_terms))
+         TC_TEST(test_growth_many_terms), TC_TEST(test_joined_lookups), TC_TEST(test_add_many))
