@@ -791,6 +791,7 @@ def main():
     with open(rpath, "w") as f:
         json.dump(results, f, indent=1)
     log(f"raw results: {rpath}; total {results['meta']['total_s']:.0f} s")
+    os.makedirs(os.path.dirname(os.path.abspath(out_md)), exist_ok=True)
     r = subprocess.run([PY, os.path.join(HERE, "report.py"), rpath, "--out", out_md])
     return r.returncode
 
