@@ -599,18 +599,27 @@ static tc_status jobject(jp *p, unsigned depth, member_fn on_member, void *ctx)
         jws(p);
         if (p->i >= p->n || p->s[p->i] != '"')
             return jfail(p, "expected a string key");
-        size_t kb = p->i + 1;
-        tc_status st = jstring(p, NULL);
+        /* Keys are decoded (escapes included) and copied when short enough to be one
+         * of ours; the decoded text is dropped again. */
+        span ks;
+        size_t mark = p->r->text.len;
+        tc_status st = jstring(p, &ks);
         if (st != TC_OK)
             return st;
-        size_t ke = p->i - 1;
+        char key[16];
+        size_t klen = ks.len < sizeof key ? ks.len : 0;
+        if (klen > 0)
+            memcpy(key,
+                   (ks.off & SPAN_OWNED) ? p->r->text.data + (ks.off & ~SPAN_OWNED)
+                                         : p->r->body + ks.off,
+                   klen);
+        p->r->text.len = mark;
         jws(p);
         if (p->i >= p->n || p->s[p->i] != ':')
             return jfail(p, "expected ':'");
         p->i++;
         jws(p);
-        /* Keys with escapes never match our (plain ASCII) names; they are skipped. */
-        st = on_member ? on_member(p, p->s + kb, ke - kb, ctx) : jvalue(p, depth + 1);
+        st = on_member ? on_member(p, key, klen, ctx) : jvalue(p, depth + 1);
         if (st != TC_OK)
             return st;
         jws(p);

@@ -175,6 +175,8 @@ static void test_json(void)
     EXPECT(TC_FMT_JSON, "[\"caf\\u00e9 \\ud83d\\ude00 \\\"q\\\" \\\\ \\/ \\n\\t\"]",
            "caf\xc3\xa9 \xf0\x9f\x98\x80 \"q\" \\ / \n\t");
     EXPECT(TC_FMT_JSON, "[\"\", \"x\"]", "", "x");
+    EXPECT(TC_FMT_JSON, "{\"te\\u0078t\": \"escaped key\", \"\\u00e9\": 1}", "escaped key");
+    EXPECT(TC_FMT_JSON, "{\"in\\u0073tances\": [\"\\u00e9\", \"b\"]}", "\xc3\xa9", "b");
     FAIL_(TC_FMT_JSON, "{\"instances\": [\"a\",]}", TC_EINPUT, "malformed JSON at byte 19");
     FAIL_(TC_FMT_JSON, "{\"instances\": \"a\"}", TC_EINPUT, "must be an array");
     FAIL_(TC_FMT_JSON, "{\"foo\": 1}", TC_EINPUT, "wrong JSON shape");
