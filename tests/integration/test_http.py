@@ -166,6 +166,66 @@ def test_csv_quoting(port, predict):
     check("csv/unterminated quote is 400", st == 400 and not C.json_error(data, 400), "%d %r" % (st, data[:200]))
 
 
+_MODEL_DIR = [None]
+
+
+def vocab_words(pred, n):
+    """Up to n single-word terms of the served model's vocabulary satisfying pred."""
+    path = os.path.join(_MODEL_DIR[0] or "", "vocab.tsv")
+    out = []
+    if os.path.isfile(path):
+        with open(path, encoding="utf-8") as f:
+            next(f)
+            for line in f:
+                term = line.rstrip("\n").split("\t", 1)[-1]
+                if " " not in term and pred(term):
+                    out.append(term)
+                    if len(out) >= n:
+                        break
+    return out
+
+
+def test_decoding_differential(port, predict):
+    """Random texts encoded by Python's json and csv modules (escapes, \\uXXXX, surrogate
+    pairs, quotes, commas) must decode to the same texts: compared through the
+    predictions of `textclf predict` on the original strings."""
+    rnd = random.Random(11)
+    words = ["good", "bad", "great", "awful", "boring", "wonderful", "not", "fun", "dull", "best"]
+    # Vocabulary terms with non-ASCII letters: a mis-decoded escape turns them into
+    # unknown tokens and changes the prediction.
+    words += vocab_words(lambda w: any(ord(ch) > 127 for ch in w), 40)
+    seps = [" ", ", ", "\"", "'", "\\", "/", "\t", " \x01 ", " \x1f ", "\u2028", " 😀 ", " 𝒜 ", ";", " \"\" "]
+    texts = []
+    for _ in range(150):
+        parts = []
+        for _ in range(rnd.randint(0, 12)):
+            parts.append(rnd.choice(words))
+            parts.append(rnd.choice(seps))
+        texts.append("".join(parts))
+    want = predict(texts)
+    bodies = [
+        ("json ensure_ascii", "application/json", json.dumps({"instances": texts})),
+        ("json utf-8", "application/json", json.dumps(texts, ensure_ascii=False)),
+        ("jsonlines", "application/jsonlines",
+         "".join(json.dumps({"text": t}, ensure_ascii=bool(i % 2)) + "\n" for i, t in enumerate(texts))),
+    ]
+    for quoting in (csv.QUOTE_MINIMAL, csv.QUOTE_ALL):
+        buf = io.StringIO()
+        w = csv.writer(buf, quoting=quoting, lineterminator="\r\n")
+        for i, t in enumerate(texts):
+            w.writerow([t, i])
+        bodies.append(("csv quoting=%d" % quoting, "text/csv", buf.getvalue()))
+    for name, ct, body in bodies:
+        st, _, data = C.invoke(port, body, ct, "application/jsonlines")
+        why = "" if st == 200 else "status %d %r" % (st, data[:200])
+        if not why:
+            got = [json.loads(line) for line in data.decode().splitlines()]
+            why = "" if len(got) == len(texts) else "%d predictions" % len(got)
+            for i, (g, w_) in enumerate(zip(got, want)):
+                why = why or (C.same_prediction(g, w_) and "text %d %r: %s" % (i, texts[i], C.same_prediction(g, w_)))
+        check("decoding/%s of 150 random texts matches Python's encoder" % name, not why, why)
+
+
 def test_labels_csv_output(binary, tmp):
     """CSV output quotes labels with commas and quotes (a model with such class names)."""
     try:
@@ -573,6 +633,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="textclf-http-")
     try:
         model = C.find_model(args.bin, tmp)
+        _MODEL_DIR[0] = model
         expected = C.predict_cli(args.bin, model, TEXTS)
         classes, key = C.classes_of(expected[0])
 
@@ -586,6 +647,7 @@ def main():
             test_formats(port, expected, classes, key)
             test_text_lines(port, predict)
             test_csv_quoting(port, predict)
+            test_decoding_differential(port, predict)
             test_errors(port)
             test_custom_attributes(port)
             test_payload_limits(port)
