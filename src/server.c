@@ -461,10 +461,15 @@ int tc_serve_main(int argc, char **argv)
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
-    struct sigaction ign;
-    memset(&ign, 0, sizeof ign);
-    ign.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &ign, NULL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+    /* A parent shell starts background jobs with SIGINT ignored; an ignored signal is
+     * discarded even while blocked, so sigtimedwait would never see it. */
+    sa.sa_handler = SIG_DFL;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 
     srv.log = tc_accesslog_new(STDOUT_FILENO, cfg->threads + 1);
     if (srv.log == NULL || pthread_key_create(&srv.worker_key, worker_free) != 0) {
@@ -514,10 +519,11 @@ int tc_serve_main(int argc, char **argv)
     unsigned port = di != NULL ? di->port : cfg->port;
     srv_log(&srv, TC_LOG_INFO,
             "ready: model \"%s\" (%zu classes, %zu golden samples verified) from %s, "
-            "listening on http://%s:%u/ (threads %u, max payload %u MiB, timeout %u s); "
+            "listening on http://%s%s%s:%u/ (threads %u, max payload %u MiB, timeout %u s); "
             "model load %.1f ms, start %.1f ms",
             tc_model_name(srv.model), tc_model_n_classes(srv.model),
-            tc_model_n_golden(srv.model), cfg->model_dir, cfg->host, port, cfg->threads,
+            tc_model_n_golden(srv.model), cfg->model_dir, v6 ? "[" : "", cfg->host,
+            v6 ? "]" : "", port, cfg->threads,
             cfg->max_payload_mb, cfg->timeout_s, (double)(t_model - t_start) / 1e6,
             (double)(now_ns() - t_start) / 1e6);
 
