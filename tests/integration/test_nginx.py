@@ -207,6 +207,26 @@ def test_env_limit(binary, model):
         proc.cleanup()
 
 
+def test_idle_upstream(binary, model):
+    """Kept-alive daemon connections idle past the daemon's timeout are not reused
+    (that would be a 502): SAGEMAKER_MODEL_SERVER_TIMEOUT=2, requests 3 s apart."""
+    try:
+        proc, port, _ = start_stack(binary, model, extra_env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "2"})
+    except RuntimeError as e:
+        check("nginx/idle upstream connections", False, str(e))
+        return
+    try:
+        statuses = []
+        for i in range(3):
+            statuses.append(C.invoke(port, "good", "text/plain")[0])
+            if i < 2:
+                time.sleep(3)
+        check("nginx/requests after the daemon's idle timeout still succeed", statuses == [200] * 3,
+              repr(statuses))
+    finally:
+        proc.cleanup()
+
+
 def main():
     args = C.parse_args()
     if not os.access(NGINX, os.X_OK):
@@ -234,6 +254,7 @@ def main():
         test_child_death(args.bin, model)
         test_bad_model_and_fallback(args.bin, model, tmp)
         test_env_limit(args.bin, model)
+        test_idle_upstream(args.bin, model)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     C.finish()
