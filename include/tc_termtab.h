@@ -56,6 +56,21 @@ uint64_t tc_termtab_hash_part(const char *s, size_t len);
 uint64_t tc_termtab_hash_join(const uint64_t *parts, size_t n);
 int64_t tc_termtab_find_joined(const tc_termtab *t, const tc_term_ref *parts, size_t n,
                                uint64_t h);
+
+/* Batch form of the above, the vectorizer's hot path (one call per block of n-grams,
+ * pipelined inside: hashes joined, slots and entries prefetched ahead).
+ * tc_termtab_hash_parts: out[i] = tc_termtab_hash_part(parts[i]).
+ * tc_termtab_find_ngrams: for i < nk, out[i] = the index of the term equal to
+ * parts[keys[i].first .. keys[i].first + keys[i].n) joined by single spaces, or -1;
+ * part_hash[] as from tc_termtab_hash_parts; keys[i].n >= 1. */
+typedef struct tc_ngram_key {
+    uint32_t first;
+    uint32_t n;
+} tc_ngram_key;
+void tc_termtab_hash_parts(const tc_term_ref *parts, size_t n, uint64_t *out);
+void tc_termtab_find_ngrams(const tc_termtab *t, const tc_term_ref *parts,
+                            const uint64_t *part_hash, const tc_ngram_key *keys, size_t nk,
+                            int64_t *out);
 void tc_termtab_prefetch(const tc_termtab *t, uint64_t h);
 void tc_termtab_prefetch_entry(const tc_termtab *t, uint64_t h);
 int64_t tc_termtab_find_hashed(const tc_termtab *t, const char *s, size_t len, uint64_t h);

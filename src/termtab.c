@@ -48,7 +48,7 @@ static inline uint32_t load32(const char *p)
 /* Multiply-xorshift hash of one space-free part over 8-byte words; short parts (the
  * common case) take one or two rounds. The finaliser mixes every input bit into both
  * the low bits (slot position) and the high bits (tag). */
-uint64_t tc_termtab_hash_part(const char *s, size_t len)
+static inline uint64_t part_hash(const char *s, size_t len)
 {
     uint64_t h = K1 ^ ((uint64_t)len * K2);
     while (len >= 8) {
@@ -70,6 +70,14 @@ uint64_t tc_termtab_hash_part(const char *s, size_t len)
     return h;
 }
 
+uint64_t tc_termtab_hash_part(const char *s, size_t len) { return part_hash(s, len); }
+
+void tc_termtab_hash_parts(const tc_term_ref *parts, size_t n, uint64_t *out)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = part_hash(parts[i].s, parts[i].len);
+}
+
 static inline uint64_t join_step(uint64_t h, uint64_t part)
 {
     h = (h ^ part) * K2;
@@ -84,13 +92,15 @@ static inline uint64_t join_final(uint64_t h)
     return h ^ (h >> 29);
 }
 
-uint64_t tc_termtab_hash_join(const uint64_t *parts, size_t n)
+static inline uint64_t hash_join(const uint64_t *parts, size_t n)
 {
     uint64_t h = K3;
     for (size_t i = 0; i < n; i++)
         h = join_step(h, parts[i]);
     return join_final(h);
 }
+
+uint64_t tc_termtab_hash_join(const uint64_t *parts, size_t n) { return hash_join(parts, n); }
 
 /* The hash of a term is the join of the hashes of its space-separated parts, so an
  * n-gram can be hashed from its tokens' hashes without building the string. */
@@ -101,7 +111,7 @@ uint64_t tc_termtab_hash(const char *s, size_t len)
     for (;;) {
         const char *sp = memchr(s, ' ', (size_t)(end - s));
         const char *e = sp != NULL ? sp : end;
-        h = join_step(h, tc_termtab_hash_part(s, (size_t)(e - s)));
+        h = join_step(h, part_hash(s, (size_t)(e - s)));
         if (sp == NULL)
             break;
         s = sp + 1;
@@ -109,21 +119,21 @@ uint64_t tc_termtab_hash(const char *s, size_t len)
     return join_final(h);
 }
 
-/* Equality of two short byte strings of the same length, 8 bytes at a time. */
+/* Equality of two byte strings of the same (usually short) length: whole words, and
+ * overlapping loads for the tail instead of a byte loop. */
 static inline bool bytes_equal(const char *a, const char *b, size_t n)
 {
-    while (n >= 8) {
-        if (load64(a) != load64(b))
-            return false;
-        a += 8;
-        b += 8;
-        n -= 8;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 <= n; i += 8)
+            if (load64(a + i) != load64(b + i))
+                return false;
+        return load64(a + n - 8) == load64(b + n - 8);
     }
-    while (n > 0) {
-        if (*a++ != *b++)
+    if (n >= 4)
+        return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
             return false;
-        n--;
-    }
     return true;
 }
 
@@ -258,8 +268,8 @@ static inline bool equals_joined(const char *e, size_t elen, const tc_term_ref *
     return true;
 }
 
-int64_t tc_termtab_find_joined(const tc_termtab *t, const tc_term_ref *parts, size_t n,
-                               uint64_t h)
+static inline int64_t find_joined(const tc_termtab *t, const tc_term_ref *parts, size_t n,
+                                  uint64_t h)
 {
     const uint64_t tag = h & UINT64_C(0xffffffff00000000);
     size_t p = (size_t)h & t->mask;
@@ -277,22 +287,58 @@ int64_t tc_termtab_find_joined(const tc_termtab *t, const tc_term_ref *parts, si
     }
 }
 
-int64_t tc_termtab_find(const tc_termtab *t, const char *s, size_t len)
+int64_t tc_termtab_find_joined(const tc_termtab *t, const tc_term_ref *parts, size_t n,
+                               uint64_t h)
 {
-    return tc_termtab_find_hashed(t, s, len, tc_termtab_hash(s, len));
+    return find_joined(t, parts, n, h);
 }
 
-void tc_termtab_prefetch(const tc_termtab *t, uint64_t h)
+static inline void prefetch_slot(const tc_termtab *t, uint64_t h)
 {
     __builtin_prefetch(&t->slots[(size_t)h & t->mask]);
 }
 
-void tc_termtab_prefetch_entry(const tc_termtab *t, uint64_t h)
+static inline void prefetch_entry(const tc_termtab *t, uint64_t h)
 {
     uint64_t slot = t->slots[(size_t)h & t->mask];
     if ((uint32_t)slot != 0 && (slot >> 32) == (h >> 32))
         __builtin_prefetch(t->pool + (uint32_t)slot);
 }
+
+#define NGRAM_BLOCK 256u
+#define AHEAD_SLOT 64u
+#define AHEAD_ENTRY 20u
+
+void tc_termtab_find_ngrams(const tc_termtab *t, const tc_term_ref *parts,
+                            const uint64_t *part_hash_, const tc_ngram_key *keys, size_t nk,
+                            int64_t *out)
+{
+    uint64_t h[NGRAM_BLOCK];
+    for (size_t base = 0; base < nk; base += NGRAM_BLOCK) {
+        size_t m = nk - base < NGRAM_BLOCK ? nk - base : NGRAM_BLOCK;
+        const tc_ngram_key *k = keys + base;
+        for (size_t i = 0; i < m; i++)
+            h[i] = hash_join(part_hash_ + k[i].first, k[i].n);
+        for (size_t i = 0; i < m && i < AHEAD_SLOT; i++)
+            prefetch_slot(t, h[i]);
+        for (size_t i = 0; i < m; i++) {
+            if (i + AHEAD_SLOT < m)
+                prefetch_slot(t, h[i + AHEAD_SLOT]);
+            if (i + AHEAD_ENTRY < m)
+                prefetch_entry(t, h[i + AHEAD_ENTRY]);
+            out[base + i] = find_joined(t, parts + k[i].first, k[i].n, h[i]);
+        }
+    }
+}
+
+int64_t tc_termtab_find(const tc_termtab *t, const char *s, size_t len)
+{
+    return tc_termtab_find_hashed(t, s, len, tc_termtab_hash(s, len));
+}
+
+void tc_termtab_prefetch(const tc_termtab *t, uint64_t h) { prefetch_slot(t, h); }
+
+void tc_termtab_prefetch_entry(const tc_termtab *t, uint64_t h) { prefetch_entry(t, h); }
 
 /* Inserts one term whose hash is h; capacity is already reserved. */
 static inline tc_status insert_hashed(tc_termtab *t, const char *s, size_t len, uint64_t h,

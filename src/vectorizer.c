@@ -37,7 +37,7 @@ struct tc_vectorizer_scratch {
     tc_tokenizer_scratch *tok;
     tc_token *kept;      /* tokens left after stop-word removal */
     size_t kept_cap;
-    struct key_ref *keys; /* one block of keys to look up */
+    tc_ngram_key *keys;  /* one block of n-grams to look up */
     tc_term_ref *parts;  /* per kept token: its bytes */
     uint64_t *part_hash; /* per kept token: tc_termtab_hash_part */
     size_t parts_cap;
@@ -49,21 +49,11 @@ struct tc_vectorizer_scratch {
     size_t cols_cap;
 };
 
-/* An n-gram to look up: tokens first .. first + n - 1 of the document. */
-typedef struct key_ref {
-    uint32_t first;
-    uint32_t n;
-    uint64_t h;
-} key_ref;
-
-/* Keys are looked up in blocks so the hash-table probes can be prefetched ahead:
- * a document's lookups are independent, and one cache miss per lookup would
- * otherwise dominate transform time for large vocabularies. n-grams are never built
- * as strings: their hash is joined from the tokens' hashes (tc_termtab_hash_join) and
- * they are compared piecewise (tc_termtab_find_joined). */
+/* n-grams are looked up in blocks with tc_termtab_find_ngrams, which joins their hashes
+ * from the tokens' hashes, compares them piecewise (no n-gram string is ever built)
+ * and prefetches table slots ahead: a document's lookups are independent, and one
+ * cache miss per lookup would otherwise dominate transform time. */
 #define KEY_BLOCK 512u
-#define PREFETCH_SLOT 32u
-#define PREFETCH_ENTRY 16u
 
 /* ---- loading ------------------------------------------------------------------------ */
 
@@ -476,23 +466,15 @@ static void sort_u32(uint32_t *a, uint32_t *tmp, size_t n)
 static void probe_block(const tc_vectorizer *v, tc_vectorizer_scratch *s, size_t nk,
                         size_t *ncols)
 {
-    const key_ref *k = s->keys;
-    const tc_term_ref *parts = s->parts;
-    const tc_termtab *vocab = v->vocab;
-    uint32_t *counts = s->counts, *cols = s->cols;
+    int64_t found[KEY_BLOCK];
     uint32_t hit[KEY_BLOCK];
+    uint32_t *counts = s->counts, *cols = s->cols;
+    tc_termtab_find_ngrams(v->vocab, s->parts, s->part_hash, s->keys, nk, found);
     size_t nh = 0;
-    for (size_t i = 0; i < nk && i < PREFETCH_SLOT; i++)
-        tc_termtab_prefetch(vocab, k[i].h);
     for (size_t i = 0; i < nk; i++) {
-        if (i + PREFETCH_SLOT < nk)
-            tc_termtab_prefetch(vocab, k[i + PREFETCH_SLOT].h);
-        if (i + PREFETCH_ENTRY < nk)
-            tc_termtab_prefetch_entry(vocab, k[i + PREFETCH_ENTRY].h);
-        int64_t j = tc_termtab_find_joined(vocab, parts + k[i].first, k[i].n, k[i].h);
-        if (j >= 0) {
-            __builtin_prefetch(&counts[j], 1);
-            hit[nh++] = (uint32_t)j;
+        if (found[i] >= 0) {
+            __builtin_prefetch(&counts[found[i]], 1);
+            hit[nh++] = (uint32_t)found[i];
         }
     }
     /* counting in a second pass, so the counters' cache lines are already on their way */
@@ -512,19 +494,16 @@ static void count_ngrams(const tc_vectorizer *v, tc_vectorizer_scratch *s, const
 {
     unsigned nmin = v->cfg.ngram_min, nmax = v->cfg.ngram_max;
     tc_term_ref *parts = s->parts;
-    uint64_t *ph = s->part_hash;
     for (size_t i = 0; i < nt; i++) {
         parts[i].s = txt + toks[i].off;
         parts[i].len = toks[i].len;
-        ph[i] = tc_termtab_hash_part(parts[i].s, parts[i].len);
     }
+    tc_termtab_hash_parts(parts, nt, s->part_hash);
     size_t nk = 0;
     for (unsigned n = nmin; n <= nmax && n <= nt; n++) {
         for (size_t i = 0; i + n <= nt; i++) {
-            key_ref *k = &s->keys[nk];
-            k->first = (uint32_t)i;
-            k->n = n;
-            k->h = tc_termtab_hash_join(ph + i, n);
+            s->keys[nk].first = (uint32_t)i;
+            s->keys[nk].n = n;
             if (++nk == KEY_BLOCK) {
                 probe_block(v, s, nk, ncols);
                 nk = 0;
