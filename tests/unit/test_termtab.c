@@ -171,6 +171,38 @@ static void test_joined_lookups(void)
                 }
             }
     TC_CHECK(bad == 0, "%zu disagreements between string and joined lookups", bad);
+    /* batch form over a long "document" (more keys than one internal block) */
+    enum { NT = 700 };
+    tc_term_ref doc[NT];
+    uint64_t ph[NT];
+    static tc_ngram_key keys[3 * NT];
+    static int64_t found[3 * NT];
+    size_t nk = 0;
+    for (size_t i = 0; i < NT; i++) {
+        const char *w = words[(i * 7 + i / 3) % nw];
+        doc[i].s = w;
+        doc[i].len = strlen(w);
+    }
+    tc_termtab_hash_parts(doc, NT, ph);
+    for (uint32_t n = 1; n <= 3; n++)
+        for (uint32_t i = 0; i + n <= NT; i++) {
+            keys[nk].first = i;
+            keys[nk].n = n;
+            nk++;
+        }
+    tc_termtab_find_ngrams(t, doc, ph, keys, nk, found);
+    size_t wrong = 0, hits = 0;
+    for (size_t q = 0; q < nk; q++) {
+        size_t len = 0;
+        buf[0] = '\0';
+        for (uint32_t k = 0; k < keys[q].n; k++)
+            len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%.*s", k ? " " : "",
+                                    (int)doc[keys[q].first + k].len, doc[keys[q].first + k].s);
+        int64_t want = tc_termtab_find(t, buf, len);
+        wrong += found[q] != want;
+        hits += want >= 0;
+    }
+    TC_CHECK(wrong == 0 && hits > NT, "find_ngrams: %zu wrong of %zu (%zu hits)", wrong, nk, hits);
     tc_termtab_free(&t);
 }
 
