@@ -337,7 +337,8 @@ def svc_model_text(clf, n_features):
     rho = -np.asarray(clf._intercept_, dtype=np.float64)
     probA = np.asarray(clf.probA_, dtype=np.float64)
     probB = np.asarray(clf.probB_, dtype=np.float64)
-    out = ["svm_type c_svc", "kernel_type %s" % kernel]
+    # libsvm's names (svm.cpp kernel_type_table): sklearn's 'poly' is 'polynomial' there.
+    out = ["svm_type c_svc", "kernel_type %s" % {"poly": "polynomial"}.get(kernel, kernel)]
     if kernel == "poly":
         out.append("degree %d" % int(clf.degree))
     if kernel in ("poly", "rbf", "sigmoid"):
@@ -440,6 +441,35 @@ class LibSVM:
         return int(lab), None, list(dec)[: self.k * (self.k - 1) // 2]
 
 
+def check_svc_with_libsvm(lsvm, clf, vectorize, texts):
+    """The written model.svm must load in Debian's libsvm and give scikit-learn's decision
+    values (sklearn's bundled libsvm computes the same sums) on the golden texts."""
+    k = len(clf.classes_)
+    if lsvm.k != k or lsvm.labels != list(range(k)):
+        raise Refuse("libsvm reads %d classes with labels %r from the written model.svm; "
+                     "expected 0..%d" % (lsvm.k, lsvm.labels, k - 1))
+    X = vectorize(texts).tocsr()
+    X.sort_indices()
+    # BaseSVC._decision_function: libsvm's pairwise values, sign-flipped for two classes
+    # (the public decision_function also applies the ovr reshaping).
+    want = clf._decision_function(X if clf._sparse else X.toarray())
+    want = np.asarray(want, dtype=np.float64).reshape(X.shape[0], -1)
+    if k == 2:
+        want = -want
+    saved = lsvm.has_prob
+    lsvm.has_prob = False  # decision values, not probabilities
+    try:
+        for i in range(X.shape[0]):
+            _, _, dec = lsvm.predict(X[i])
+            for a, b in zip(dec, want[i]):
+                if abs(a - b) > 1e-9 * max(1.0, abs(b)):
+                    raise Refuse("verification of the written model.svm failed: libsvm's "
+                                 "decision value %r != scikit-learn's %r on golden text %d"
+                                 % (a, b, i + 1))
+    finally:
+        lsvm.has_prob = saved
+
+
 def check_libsvm_file(path, n_features):
     """Reads the header of a model file written by svm-train and checks what textclf needs.
     Returns (labels, has_probability, max feature index)."""
@@ -461,12 +491,22 @@ def check_libsvm_file(path, n_features):
         raise Refuse("%s: svm_type %r is not supported (only c_svc)" % (path, head.get("svm_type")))
     if not head.get("label"):
         raise Refuse("%s: no label line" % path)
-    labels = [int(x) for x in head["label"]]
+    try:
+        labels = [int(x) for x in head["label"]]
+    except ValueError:
+        raise Refuse("%s: label line %r holds a non-integer" % (path, " ".join(head["label"])))
+    if len(set(labels)) != len(labels):
+        raise Refuse("%s: label line has duplicate labels %r" % (path, labels))
     maxidx = 0
     for lineno, line in enumerate(lines[i + 1:], start=i + 2):
         for tok in line.split():
             if ":" in tok:
-                idx = int(tok.split(":", 1)[0])
+                try:
+                    idx = int(tok.split(":", 1)[0])
+                except ValueError:
+                    raise Refuse("%s:%d: bad feature index in %r" % (path, lineno, tok))
+                if idx < 1:
+                    raise Refuse("%s:%d: feature index %d < 1" % (path, lineno, idx))
                 maxidx = max(maxidx, idx)
     if maxidx > n_features:
         raise Refuse("n_features mismatch: %s uses feature index %d but the vectorizer has %d "
@@ -729,6 +769,8 @@ def export(args):
                 with open(os.path.join(tmp, "model.svm"), "w", encoding="ascii", newline="\n") as f:
                     f.write(text)
                 k = len(classes)
+                lsvm = LibSVM(os.path.join(tmp, "model.svm"))
+                check_svc_with_libsvm(lsvm, clf, vectorize, golden_texts)
                 clf_meta = {"type": "libsvm", "file": "model.svm", "estimator": "SVC",
                             "probability": "pairwise_coupling" if clf.probability else "none",
                             "origin": "sklearn", "libsvm_labels": list(range(k))}

@@ -240,11 +240,14 @@ def build_group(args):
     X = vec.fit_transform(texts)
     if tfidf is not None:
         X = tfidf.fit_transform(X)
+    t_fit = time.time() - t0
     E = vec.transform(corpus.eval_texts)
     if tfidf is not None:
         E = tfidf.transform(E)
+    t_eval = time.time() - t0 - t_fit
     done = []
     for c, key in zip(cfgs, ckeys):
+        tc = [time.time()]
         d = os.path.join(cache, key)
         shutil.rmtree(d, ignore_errors=True)
         os.makedirs(d)
@@ -262,7 +265,9 @@ def build_group(args):
             joblib.dump(Pipeline(steps[:-1]) if tfidf is not None else vec, vp)
             joblib.dump(clf, cp)
             ex = ["--vectorizer", vp, "--classifier", cp]
+        tc.append(time.time())
         r = pc.export(ex + ["--out", os.path.join(d, "model"), "--name", c["name"]])
+        tc.append(time.time())
         if r.returncode != 0:
             with open(os.path.join(d, "export-error.txt"), "w") as f:
                 f.write(r.stderr)
@@ -291,8 +296,13 @@ def build_group(args):
                        "probability": prob, "imdb_acc": acc,
                        "estimator": m["classifier"]["estimator"],
                        "n_features": m["vectorizer"]["n_features"]}, f, ensure_ascii=False)
+        tc.append(time.time())
+        timing = "vectorizer fit %.1f s, eval transform %.1f s; classifier fit %.1f s, export " \
+                 "%.1f s, sklearn outputs %.1f s" % (t_fit, t_eval, tc[1] - tc[0], tc[2] - tc[1],
+                                                     tc[3] - tc[2])
         with open(os.path.join(d, "ok"), "w") as f:
-            f.write("%.1f\n" % (time.time() - t0))
+            f.write(timing + "\n")
+        print("NOTE built %s: %s" % (c["name"], timing), flush=True)
         done.append((c["name"], None))
     return done
 
@@ -398,11 +408,57 @@ def main():
             rep.check(ok, name, detail)
             if c["train"] == "full" and c["vec"] == "default":
                 check_committed(rep, d, binary, evf, exp, vals)
+        check_invalid_utf8(rep, binary, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("parity: %d passed, %d failed in %.0f s" % (rep.passes, rep.failures,
                                                      time.time() - t_start))
     return 1 if rep.failures else 0
+
+
+def check_invalid_utf8(rep, binary, tmp):
+    """Invalid UTF-8 is an error, as in scikit-learn (strict decoding): exactly the lines
+    Python's utf-8 codec rejects get {"error": ...}, the others are predicted as when they
+    stand alone, and the exit status is 1."""
+    model = os.path.join(pc.ROOT, "models", "sentiment-en")
+    lines = [b"a fine film", b"bad \xff byte", b"overlong \xc0\xaf slash", b"caf\xc3\xa9 ok",
+             b"surrogate \xed\xa0\x80 half", b"truncated \xe2\x82", b"", b"\xf4\x90\x80\x80 > U+10FFFF",
+             b"emoji \xf0\x9f\x98\x80 fine", b"lone continuation \x80", b"last line ok"]
+    bad = []
+    for b in lines:
+        try:
+            b.decode("utf-8")
+            bad.append(False)
+        except UnicodeDecodeError:
+            bad.append(True)
+    mixed = os.path.join(tmp, "mixed.txt")
+    with open(mixed, "wb") as f:
+        f.write(b"\n".join(lines) + b"\n")
+    clean = os.path.join(tmp, "clean.txt")
+    with open(clean, "wb") as f:
+        f.write(b"".join(b + b"\n" for b, isbad in zip(lines, bad) if not isbad))
+    rc, got, err = pc.run_predict(binary, model, mixed)
+    rc2, want, _ = pc.run_predict(binary, model, clean)
+    problems = []
+    if rc != 1:
+        problems.append("exit %d (expected 1)" % rc)
+    if rc2 != 0:
+        problems.append("clean input exit %d" % rc2)
+    if len(got) != len(lines):
+        problems.append("%d output lines for %d inputs" % (len(got), len(lines)))
+    else:
+        it = iter(want)
+        for i, (g, isbad) in enumerate(zip(got, bad)):
+            if isbad:
+                if set(g) != {"error"}:
+                    problems.append("line %d (invalid UTF-8) gave %s" % (i + 1, json.dumps(g)))
+            elif g != next(it, None):
+                problems.append("line %d differs from the same text alone: %s" % (
+                    i + 1, json.dumps(g)[:120]))
+    rep.check(not problems, "parity/invalid-utf8-lines",
+              "%d of %d lines invalid (Python strict utf-8); %s" % (
+                  sum(bad), len(lines), "; ".join(problems) if problems else
+                  "errors exactly there, others predicted, exit 1"))
 
 
 def check_committed(rep, d, binary, evf, exp, vals):
