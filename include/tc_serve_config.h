@@ -4,8 +4,8 @@
  *
  *   flag               environment                              default
  *   --model-dir DIR    SM_MODEL_DIR                             /opt/ml/model
- *   --host H           TEXTCLF_HOST                             0.0.0.0
- *   --port N           SAGEMAKER_BIND_TO_PORT                   8080 (0 = any free port)
+ *   --host H           TEXTCLF_HOST                             127.0.0.1
+ *   --port N           (see below)                              (0 = any free port)
  *   --threads N        SAGEMAKER_MODEL_SERVER_WORKERS           online CPUs
  *   --max-payload-mb N SAGEMAKER_MAX_PAYLOAD_IN_MB              6 (MiB, 1..1024)
  *   --max-records N    TEXTCLF_MAX_RECORDS                      200000
@@ -14,11 +14,13 @@
  *   --log-level L      TEXTCLF_LOG_LEVEL                        info (error|warn|info|debug)
  *   (env only)         SAGEMAKER_MAX_CONCURRENT_TRANSFORMS      = threads
  *   (env only)         SAGEMAKER_BATCH_STRATEGY                 MULTI_RECORD
- *   (env only)         SAGEMAKER_SAFE_PORT_RANGE                checked: "LO-HI"; the
- *                      daemon's port is not taken from it (docker/serve picks the
- *                      daemon's loopback port from it and passes --port).
  *
- * Values are validated; a bad value names its source ("--port", "SAGEMAKER_BIND_TO_PORT").
+ * Ports: nginx listens on SAGEMAKER_BIND_TO_PORT (default 8080); the daemon, behind it,
+ * defaults to the lowest port of SAGEMAKER_SAFE_PORT_RANGE ("LO-HI") that is not nginx's,
+ * else 8081 (8082 when nginx has 8081). docker/serve computes the same port and passes
+ * it with --port.
+ *
+ * Values are validated; a bad value names its source ("--max-payload-mb", "SAGEMAKER_MAX_PAYLOAD_IN_MB").
  */
 #ifndef TC_SERVE_CONFIG_H
 #define TC_SERVE_CONFIG_H

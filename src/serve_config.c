@@ -10,6 +10,7 @@ typedef enum opt_kind { OPT_STR, OPT_UINT, OPT_ACCEPT, OPT_LEVEL } opt_kind;
 
 typedef struct opt_row {
     const char *flag;
+    const char *metavar;
     const char *env;
     opt_kind kind;
     unsigned long lo, hi;  /* OPT_UINT bounds */
@@ -22,23 +23,26 @@ enum {
 };
 
 static const opt_row k_opts[N_OPTS] = {
-    [O_MODEL_DIR] = {"--model-dir", "SM_MODEL_DIR", OPT_STR, 0, 0,
+    [O_MODEL_DIR] = {"--model-dir", "DIR", "SM_MODEL_DIR", OPT_STR, 0, 0,
                      "model directory (default /opt/ml/model)"},
-    [O_HOST] = {"--host", "TEXTCLF_HOST", OPT_STR, 0, 0,
-                "address to listen on (default 0.0.0.0)"},
-    [O_PORT] = {"--port", "SAGEMAKER_BIND_TO_PORT", OPT_UINT, 0, 65535,
-                "TCP port, 0 = any free port (default 8080)"},
-    [O_THREADS] = {"--threads", "SAGEMAKER_MODEL_SERVER_WORKERS", OPT_UINT, 1, 256,
+    [O_HOST] = {"--host", "H", "TEXTCLF_HOST", OPT_STR, 0, 0,
+                "address to listen on (default 127.0.0.1: nginx is the front)"},
+    [O_PORT] = {"--port", "N", NULL, OPT_UINT, 0, 65535,
+                "TCP port, 0 = any free port (default: the lowest port\n"
+                "                          of SAGEMAKER_SAFE_PORT_RANGE that is not\n"
+                "                          SAGEMAKER_BIND_TO_PORT, nginx's port, default 8080;\n"
+                "                          without a range 8081, or 8082 if nginx has 8081)"},
+    [O_THREADS] = {"--threads", "N", "SAGEMAKER_MODEL_SERVER_WORKERS", OPT_UINT, 1, 256,
                    "server threads (default: online CPUs)"},
-    [O_PAYLOAD] = {"--max-payload-mb", "SAGEMAKER_MAX_PAYLOAD_IN_MB", OPT_UINT, 1, 1024,
+    [O_PAYLOAD] = {"--max-payload-mb", "N", "SAGEMAKER_MAX_PAYLOAD_IN_MB", OPT_UINT, 1, 1024,
                    "request body limit in MiB; larger -> 413 (default 6)"},
-    [O_RECORDS] = {"--max-records", "TEXTCLF_MAX_RECORDS", OPT_UINT, 1, 100000000,
+    [O_RECORDS] = {"--max-records", "N", "TEXTCLF_MAX_RECORDS", OPT_UINT, 1, 100000000,
                    "records per request; more -> 413 (default 200000)"},
-    [O_TIMEOUT] = {"--timeout", "SAGEMAKER_MODEL_SERVER_TIMEOUT", OPT_UINT, 1, 3600,
+    [O_TIMEOUT] = {"--timeout", "S", "SAGEMAKER_MODEL_SERVER_TIMEOUT", OPT_UINT, 1, 3600,
                    "idle connection timeout in s (default 60, 600 if SAGEMAKER_BATCH=true)"},
-    [O_ACCEPT] = {"--default-accept", "SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT", OPT_ACCEPT, 0, 0,
+    [O_ACCEPT] = {"--default-accept", "TYPE", "SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT", OPT_ACCEPT, 0, 0,
                   "response type for a missing Accept or */* (default application/json)"},
-    [O_LOGLEVEL] = {"--log-level", "TEXTCLF_LOG_LEVEL", OPT_STR, 0, 0,
+    [O_LOGLEVEL] = {"--log-level", "L", "TEXTCLF_LOG_LEVEL", OPT_STR, 0, 0,
                     "error|warn|info|debug; info logs every request (default info)"},
 };
 
@@ -49,14 +53,17 @@ void tc_serve_config_usage(FILE *f)
           "GET /execution-parameters). Options override environment variables, which\n"
           "override defaults.\n\n",
           f);
-    for (size_t i = 0; i < N_OPTS; i++)
-        fprintf(f, "  %-18s %s\n  %-18s   env %s\n", k_opts[i].flag, k_opts[i].help, "",
-                k_opts[i].env);
-    fputs("  -h, --help         this text\n\n"
+    for (size_t i = 0; i < N_OPTS; i++) {
+        char flag[40];
+        snprintf(flag, sizeof flag, "%s %s", k_opts[i].flag, k_opts[i].metavar);
+        fprintf(f, "  %-21s %s\n", flag, k_opts[i].help);
+        if (k_opts[i].env != NULL)
+            fprintf(f, "  %-21s   env %s\n", "", k_opts[i].env);
+    }
+    fputs("  -h, --help            this text\n\n"
           "Other environment: SAGEMAKER_MAX_CONCURRENT_TRANSFORMS (default: threads) and\n"
           "SAGEMAKER_BATCH_STRATEGY (default MULTI_RECORD) for /execution-parameters;\n"
-          "SAGEMAKER_BATCH=true raises the default timeout to 600 s; SAGEMAKER_SAFE_PORT_RANGE\n"
-          "(\"LO-HI\") is validated (docker/serve takes the daemon's loopback port from it).\n"
+          "SAGEMAKER_BATCH=true raises the default timeout to 600 s.\n"
           "The model is loaded and its golden samples verified before the port is opened;\n"
           "SIGTERM/SIGINT stop accepting, finish in-flight requests and exit 0.\n",
           f);
@@ -115,7 +122,8 @@ tc_status tc_serve_config_parse(int argc, char **argv, tc_serve_config *cfg, cha
     }
     for (size_t k = 0; k < N_OPTS; k++) {
         const char *e;
-        if (val[k] == NULL && (e = getenv(k_opts[k].env)) != NULL && e[0] != '\0') {
+        if (val[k] == NULL && k_opts[k].env != NULL && (e = getenv(k_opts[k].env)) != NULL &&
+            e[0] != '\0') {
             val[k] = e;
             src[k] = k_opts[k].env;
         }
@@ -123,7 +131,7 @@ tc_status tc_serve_config_parse(int argc, char **argv, tc_serve_config *cfg, cha
 
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     cfg->model_dir = val[O_MODEL_DIR] ? val[O_MODEL_DIR] : "/opt/ml/model";
-    cfg->host = val[O_HOST] ? val[O_HOST] : "0.0.0.0";
+    cfg->host = val[O_HOST] ? val[O_HOST] : "127.0.0.1";
     unsigned long u[N_OPTS] = {0};
     u[O_PORT] = 8080;
     u[O_THREADS] = ncpu > 0 ? (ncpu > 256 ? 256 : (unsigned long)ncpu) : 1;
@@ -190,9 +198,19 @@ tc_status tc_serve_config_parse(int argc, char **argv, tc_serve_config *cfg, cha
                            e);
     }
 
+    /* The daemon's port: never nginx's (SAGEMAKER_BIND_TO_PORT), from the safe range
+     * when there is one (SageMaker's rule for a container's second port). */
+    unsigned long nginx_port = 8080;
+    e = getenv("SAGEMAKER_BIND_TO_PORT");
+    if (e != NULL && e[0] != '\0') {
+        tc_status st = parse_uint("SAGEMAKER_BIND_TO_PORT", e, 1, 65535, &nginx_port, err);
+        if (st != TC_OK)
+            return st;
+    }
+    unsigned long port = nginx_port == 8081 ? 8082 : 8081;
     e = getenv("SAGEMAKER_SAFE_PORT_RANGE");
     if (e != NULL && e[0] != '\0') {
-        unsigned long lo, hi;
+        unsigned long lo = 0, hi = 0;
         char *end;
         errno = 0;
         lo = strtoul(e, &end, 10);
@@ -207,6 +225,14 @@ tc_status tc_serve_config_parse(int argc, char **argv, tc_serve_config *cfg, cha
                            "SAGEMAKER_SAFE_PORT_RANGE: \"%s\" is not \"LO-HI\" with 1 <= LO <= "
                            "HI <= 65535",
                            e);
+        port = lo != nginx_port ? lo : lo + 1;
+        if (port > hi && val[O_PORT] == NULL)
+            return tc_fail(err, TC_EINPUT,
+                           "SAGEMAKER_SAFE_PORT_RANGE: \"%s\" has no port besides "
+                           "SAGEMAKER_BIND_TO_PORT %lu",
+                           e, nginx_port);
     }
+    if (val[O_PORT] == NULL)
+        cfg->port = (unsigned)port;
     return TC_OK;
 }

@@ -540,19 +540,37 @@ def test_access_log(proc, port):
     check("access log/request bodies never logged", marker not in proc.stdout(), "marker found")
 
 
+def consecutive_free_ports():
+    """Two free ports p, p+1."""
+    for _ in range(50):
+        p, = C.free_ports(1)
+        try:
+            s1, s2 = socket.socket(), socket.socket()
+            s1.bind(("127.0.0.1", p))
+            s2.bind(("127.0.0.1", p + 1))
+            s1.close()
+            s2.close()
+            return p
+        except OSError:
+            s1.close()
+            s2.close()
+    raise RuntimeError("no two consecutive free ports")
+
+
 def test_env_config(binary, model):
-    port, = C.free_ports(1)
-    env = {"SAGEMAKER_BIND_TO_PORT": str(port), "SM_MODEL_DIR": model,
+    nginx_port, port = C.free_ports(2)
+    env = {"SAGEMAKER_BIND_TO_PORT": str(nginx_port), "SM_MODEL_DIR": model,
            "SAGEMAKER_MAX_PAYLOAD_IN_MB": "1", "SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT": "text/csv",
            "SAGEMAKER_MAX_CONCURRENT_TRANSFORMS": "7", "SAGEMAKER_BATCH_STRATEGY": "SINGLE_RECORD",
-           "SAGEMAKER_SAFE_PORT_RANGE": "20000-20010"}
+           "SAGEMAKER_SAFE_PORT_RANGE": "%d-%d" % (port, port)}
     try:
         proc, bound, _ = C.start_daemon(binary, None, env=env, port=None)
     except RuntimeError as e:
         check("env/daemon starts from environment only", False, str(e))
         return
     try:
-        check("env/SAGEMAKER_BIND_TO_PORT honoured", bound == port, "bound %d, wanted %d" % (bound, port))
+        check("env/daemon port = bottom of SAGEMAKER_SAFE_PORT_RANGE", bound == port,
+              "bound %d, wanted %d" % (bound, port))
         st, _, data = C.request(port, "GET", "/execution-parameters")
         want = {"MaxConcurrentTransforms": 7, "BatchStrategy": "SINGLE_RECORD", "MaxPayloadInMB": 1}
         check("env/execution-parameters from SAGEMAKER_* variables", st == 200 and json.loads(data) == want, repr(data))
@@ -564,8 +582,18 @@ def test_env_config(binary, model):
         test_payload_limits(port, mb=1, label="env SAGEMAKER_MAX_PAYLOAD_IN_MB=1:")
     finally:
         proc.cleanup()
+    # The bottom of the range is nginx's port: the daemon takes the next one.
+    p = consecutive_free_ports()
+    try:
+        proc, bound, _ = C.start_daemon(binary, model, port=None, env={
+            "SAGEMAKER_BIND_TO_PORT": str(p), "SAGEMAKER_SAFE_PORT_RANGE": "%d-%d" % (p, p + 1)})
+        check("env/daemon skips SAGEMAKER_BIND_TO_PORT in the safe range", bound == p + 1,
+              "bound %d, wanted %d" % (bound, p + 1))
+        proc.cleanup()
+    except RuntimeError as e:
+        check("env/daemon skips SAGEMAKER_BIND_TO_PORT in the safe range", False, str(e))
     # Flags beat the environment.
-    env2 = dict(env, SAGEMAKER_BIND_TO_PORT="1")  # would fail if used
+    env2 = dict(env, SAGEMAKER_SAFE_PORT_RANGE="1-1")  # --port 0 wins over it
     try:
         proc, bound, _ = C.start_daemon(binary, model, extra=["--max-payload-mb", "2", "--threads", "3"],
                                         env=dict(env2, SAGEMAKER_MAX_CONCURRENT_TRANSFORMS=""))
@@ -579,12 +607,13 @@ def test_env_config(binary, model):
     # Bad values name their source and exit non-zero before binding.
     for var, val in [("SAGEMAKER_MAX_PAYLOAD_IN_MB", "lots"), ("SAGEMAKER_BIND_TO_PORT", "70000"),
                      ("SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT", "text/html"),
-                     ("SAGEMAKER_SAFE_PORT_RANGE", "9000"), ("SAGEMAKER_BATCH_STRATEGY", "SOMETIMES")]:
+                     ("SAGEMAKER_SAFE_PORT_RANGE", "9000"), ("SAGEMAKER_SAFE_PORT_RANGE", "8080-8080"),
+                     ("SAGEMAKER_BATCH_STRATEGY", "SOMETIMES")]:
         p = C.Proc([binary, "serve", "--model-dir", model], env={var: val})
         rc = p.wait(20)
         err = p.stderr()
         p.cleanup()
-        check("env/bad %s exits non-zero naming it" % var, rc not in (0, None) and var in err,
+        check("env/bad %s=%s exits non-zero naming it" % (var, val), rc not in (0, None) and var in err,
               "exit %r: %s" % (rc, err[-300:]))
 
 
