@@ -102,19 +102,37 @@ static inline uint64_t hash_join(const uint64_t *parts, size_t n)
 
 uint64_t tc_termtab_hash_join(const uint64_t *parts, size_t n) { return hash_join(parts, n); }
 
+/* Offset of the first ' ' in s[0..n), or n: 8 bytes at a time (a term is scanned
+ * once per insertion, so this is on the model-load path). */
+static inline size_t find_space(const char *s, size_t n)
+{
+    size_t i = 0;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v = load64(s + i) ^ UINT64_C(0x2020202020202020);
+        uint64_t z = (v - UINT64_C(0x0101010101010101)) & ~v & UINT64_C(0x8080808080808080);
+        if (z != 0)
+            return i + ((size_t)__builtin_ctzll(z) >> 3);
+    }
+#endif
+    for (; i < n; i++)
+        if (s[i] == ' ')
+            return i;
+    return n;
+}
+
 /* The hash of a term is the join of the hashes of its space-separated parts, so an
  * n-gram can be hashed from its tokens' hashes without building the string. */
 uint64_t tc_termtab_hash(const char *s, size_t len)
 {
     uint64_t h = K3;
-    const char *end = s + len;
     for (;;) {
-        const char *sp = memchr(s, ' ', (size_t)(end - s));
-        const char *e = sp != NULL ? sp : end;
-        h = join_step(h, part_hash(s, (size_t)(e - s)));
-        if (sp == NULL)
+        size_t e = find_space(s, len);
+        h = join_step(h, part_hash(s, e));
+        if (e == len)
             break;
-        s = sp + 1;
+        s += e + 1;
+        len -= e + 1;
     }
     return join_final(h);
 }
