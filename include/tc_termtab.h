@@ -23,6 +23,11 @@ void tc_termtab_free(tc_termtab **t);
  * term is already present (*existing set to its index), or TC_ENOMEM. */
 tc_status tc_termtab_add(tc_termtab *t, const char *s, size_t len, uint32_t *existing);
 
+/* Makes room for `terms` more terms totalling `bytes` bytes, so the adds that follow
+ * neither reallocate nor rehash (a loader that knows its file size calls this once).
+ * TC_ENOMEM on failure (the table is unchanged and still usable). */
+tc_status tc_termtab_reserve(tc_termtab *t, size_t terms, size_t bytes);
+
 /* A term to add in bulk. */
 typedef struct tc_term_ref {
     const char *s;

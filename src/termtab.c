@@ -46,8 +46,8 @@ static inline uint32_t load32(const char *p)
 }
 
 /* Multiply-xorshift hash of one space-free part over 8-byte words; short parts (the
- * common case) take one or two rounds. The finaliser mixes every input bit into both
- * the low bits (slot position) and the high bits (tag). */
+ * common case) take one round. The join's finaliser (join_final) mixes every input
+ * bit into both the low bits (slot position) and the high bits (tag). */
 static inline uint64_t part_hash(const char *s, size_t len)
 {
     uint64_t h = K1 ^ ((uint64_t)len * K2);
@@ -63,11 +63,7 @@ static inline uint64_t part_hash(const char *s, size_t len)
         h = (h ^ v) * K2;
         h ^= h >> 31;
     }
-    h *= K3;
-    h ^= h >> 33;
-    h *= K1;
-    h ^= h >> 29;
-    return h;
+    return h; /* the join's finaliser does the avalanche */
 }
 
 uint64_t tc_termtab_hash_part(const char *s, size_t len) { return part_hash(s, len); }
@@ -248,6 +244,11 @@ static tc_status reserve(tc_termtab *t, size_t terms, size_t bytes)
     if (need_n > (t->mask + 1) / 2 && !rehash(t, slots_for(need_n)))
         return TC_ENOMEM;
     return TC_OK;
+}
+
+tc_status tc_termtab_reserve(tc_termtab *t, size_t terms, size_t bytes)
+{
+    return reserve(t, terms, bytes);
 }
 
 int64_t tc_termtab_find_hashed(const tc_termtab *t, const char *s, size_t len, uint64_t h)

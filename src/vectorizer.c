@@ -184,7 +184,9 @@ static tc_status load_vocab(tc_vectorizer *v, const char *name, const char *data
     v->idf = malloc((n ? n : 1) * sizeof *v->idf);
     tc_term_ref *refs = malloc(VOCAB_BATCH * sizeof *refs);
     idf_cache_entry *cache = calloc(IDF_CACHE, sizeof *cache);
-    if (v->vocab == NULL || v->idf == NULL || refs == NULL || cache == NULL) {
+    /* the terms' bytes are fewer than the file's */
+    if (v->vocab == NULL || v->idf == NULL || refs == NULL || cache == NULL ||
+        tc_termtab_reserve(v->vocab, n, len - pos) != TC_OK) {
         st = tc_fail(err, TC_ENOMEM, "%s: out of memory for %zu terms", name, n);
         goto out;
     }
