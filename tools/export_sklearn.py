@@ -5,7 +5,8 @@ docs/model-format.md).
   export_sklearn.py --vectorizer tfidf_vectorizer.pkl --classifier classifier.pkl --out DIR
   export_sklearn.py --pipeline pipeline.pkl --out DIR
   export_sklearn.py --vectorizer vec.pkl --libsvm-model m.svm --labels 1=positive,-1=negative --out DIR
-  options: --name NAME --description TEXT --golden FILE (one text per line)
+  options: --name NAME --description TEXT --golden FILE (one text per line; used first, then
+           the built-in samples)
 
 Only what textclf reproduces exactly is exported; anything else is refused with a message
 naming the parameter. The directory is written next to DIR under a temporary name, verified
@@ -716,14 +717,18 @@ def export(args):
         X = vec.transform(texts)
         return tfidf.transform(X) if tfidf is not None else X
 
-    golden_texts = DEFAULT_GOLDEN
+    golden_texts = list(DEFAULT_GOLDEN)
     if args.golden:
-        with open(args.golden, encoding="utf-8", newline="\n") as f:
-            golden_texts = [ln.rstrip("\n") for ln in f]
-        if golden_texts and golden_texts[-1] == "":
-            golden_texts.pop()
-        if len(golden_texts) < 1:
+        # The user's texts come first; the defaults follow, so every model carries 20+
+        # samples including the Unicode cases.
+        try:
+            with open(args.golden, encoding="utf-8", newline="\n") as f:
+                mine = [ln[:-1] if ln.endswith("\n") else ln for ln in f]
+        except (OSError, UnicodeDecodeError) as e:
+            raise Refuse("--golden %s: cannot read UTF-8 text: %s" % (args.golden, e))
+        if not mine:
             raise Refuse("--golden %s holds no texts" % args.golden)
+        golden_texts = mine + [t for t in DEFAULT_GOLDEN if t not in set(mine)]
 
     out = os.path.normpath(args.out)
     parent = os.path.dirname(out) or "."

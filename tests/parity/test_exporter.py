@@ -248,11 +248,11 @@ def paths_and_checks(tmp, texts, labels, binary):
     if ok:
         with open(os.path.join(out, "golden.jsonl"), encoding="utf-8") as f:
             recs = [json.loads(ln) for ln in f]
-        ok = [g["text"] for g in recs] == gtexts
+        ok = [g["text"] for g in recs][:len(gtexts)] == gtexts and len(recs) >= 20
         rc, txt = run_check(binary, out)
         ok = ok and rc == 0
-    rep.check(ok, "exporter/golden-option", "custom golden texts stored and verified by "
-              "textclf check" if ok else r.stderr.strip()[-300:])
+    rep.check(ok, "exporter/golden-option", "custom golden texts stored first (then the "
+              "built-in ones) and verified by textclf check" if ok else r.stderr.strip()[-300:])
     # CountVectorizer + TfidfTransformer given as --vectorizer pipeline.
     cv = Pipeline([("c", CountVectorizer(min_df=2, binary=True)),
                    ("t", TfidfTransformer(norm="l1", use_idf=False))])
@@ -391,6 +391,65 @@ def tamper(tmp, good, binary):
     expect("file-name-with-slash", d, "../x")
 
 
+def libsvm_mode(tmp, texts, labels, binary):
+    """--libsvm-model: refusals (labels, n_features, svm_type, exclusive options) and a
+    model that textclf check accepts."""
+    if shutil.which("svm-train") is None:
+        rep.check(False, "exporter/libsvm-tools", "svm-train not found (apt-get install "
+                  "libsvm-tools)")
+        return
+    vec = TfidfVectorizer(min_df=2).fit(texts)
+    X = vec.transform(texts[:400]).tocsr()
+    X.sort_indices()
+    ys = [1 if lab == "positive" else -1 for lab in labels[:400]]
+    trf = os.path.join(tmp, "svm.train")
+    with open(trf, "w") as f:
+        for i in range(X.shape[0]):
+            a, b = X.indptr[i], X.indptr[i + 1]
+            f.write("%d %s\n" % (ys[i], " ".join("%d:%r" % (j + 1, v) for j, v in zip(
+                X.indices[a:b].tolist(), X.data[a:b].tolist()))))
+    mf = os.path.join(tmp, "svm.model")
+    oc = os.path.join(tmp, "oneclass.model")
+    subprocess.run(["svm-train", "-q", "-t", "0", "-b", "1", trf, mf], check=True)
+    subprocess.run(["svm-train", "-q", "-s", "2", "-t", "0", trf, oc], check=True)
+    vp = dump(tmp, "svm-vec.pkl", vec)
+    small = TfidfVectorizer(max_features=10).fit(texts)
+    sp = dump(tmp, "svm-small-vec.pkl", small)
+    lr = dump(tmp, "svm-lr.pkl", LogisticRegression(max_iter=300).fit(vec.transform(texts),
+                                                                         labels))
+    good = "1=positive,-1=negative"
+    expect_refusal("libsvm-no-labels", ["--vectorizer", vp, "--libsvm-model", mf], "--labels")
+    expect_refusal("libsvm-wrong-labels", ["--vectorizer", vp, "--libsvm-model", mf,
+                                           "--labels", "1=positive,2=negative"], "labels")
+    expect_refusal("libsvm-bad-labels-spec", ["--vectorizer", vp, "--libsvm-model", mf,
+                                              "--labels", "positive,negative"], "--labels")
+    expect_refusal("libsvm-n_features", ["--vectorizer", sp, "--libsvm-model", mf,
+                                         "--labels", good], "n_features")
+    expect_refusal("libsvm-one-class", ["--vectorizer", vp, "--libsvm-model", oc,
+                                        "--labels", good], "svm_type")
+    expect_refusal("libsvm-and-classifier", ["--vectorizer", vp, "--libsvm-model", mf,
+                                             "--classifier", lr, "--labels", good], "exclusive")
+    out = os.path.join(tmp, "model-libsvm")
+    r = pc.export(["--vectorizer", vp, "--libsvm-model", mf, "--labels", good, "--out", out])
+    ok = r.returncode == 0
+    detail = (r.stderr.strip().splitlines() or [""])[-1]
+    if ok:
+        with open(os.path.join(out, "manifest.json"), encoding="utf-8") as f:
+            m = json.load(f)
+        c = m["classifier"]
+        ok = (c["type"] == "libsvm" and c["origin"] == "libsvm" and
+              c["probability"] == "pairwise_coupling" and
+              [dict(zip(c["libsvm_labels"], m["classes"]))[k] for k in (1, -1)] ==
+              ["positive", "negative"])
+        with open(mf, "rb") as f1, open(os.path.join(out, "model.svm"), "rb") as f2:
+            ok = ok and f1.read() == f2.read()
+        rc, txt = run_check(binary, out)
+        ok = ok and rc == 0
+        detail = "labels %s -> %s, model.svm byte-identical to svm-train's, check exit %d" % (
+            c["libsvm_labels"], m["classes"], rc)
+    rep.check(ok, "exporter/libsvm-model-accepted", detail)
+
+
 def main():
     global TMP
     ap = argparse.ArgumentParser()
@@ -405,6 +464,7 @@ def main():
         if not os.access(binary, os.X_OK):
             rep.check(False, "exporter/binary", "%s is not an executable (run make)" % binary)
         else:
+            libsvm_mode(TMP, texts, labels, binary)
             good = paths_and_checks(TMP, texts, labels, binary)
             if good:
                 tamper(TMP, good, binary)
