@@ -50,9 +50,13 @@ typedef struct tc_records tc_records;
 tc_records *tc_records_new(void);
 void tc_records_free(tc_records **r);
 size_t tc_records_count(const tc_records *r);
+/* Empties r and frees whatever buffer grew beyond keep_bytes (after a huge request),
+ * so a long-lived per-thread tc_records does not pin its peak size. */
+void tc_records_release(tc_records *r, size_t keep_bytes);
 const char *tc_records_text(const tc_records *r, size_t i, size_t *len);
 
-/* Decodes body[0..len) into r (cleared first). Empty body, malformed JSON/CSV,
+/* Decodes body[0..len) into r (cleared first). The records borrow from body (and from
+ * r): valid until body is freed or r is decoded into again. Empty body, malformed JSON/CSV,
  * wrong JSON shape, invalid UTF-8 -> TC_EINPUT with a message saying where
  * (record/line/byte). More than max_records records -> TC_ETOOBIG. */
 tc_status tc_codec_decode(tc_format fmt, const char *body, size_t len, size_t max_records,

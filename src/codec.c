@@ -266,6 +266,19 @@ void tc_records_free(tc_records **r)
     *r = NULL;
 }
 
+void tc_records_release(tc_records *r, size_t keep_bytes)
+{
+    r->n = 0;
+    r->body = NULL;
+    if (r->text.cap > keep_bytes)
+        tc_buf_free(&r->text);
+    if (r->cap > keep_bytes / sizeof *r->v) {
+        free(r->v);
+        r->v = NULL;
+        r->cap = 0;
+    }
+}
+
 size_t tc_records_count(const tc_records *r)
 {
     return r->n;

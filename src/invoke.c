@@ -7,6 +7,9 @@
 
 #include "tc_utf8.h"
 
+/* Per-thread record buffers above this are freed after the request. */
+#define KEEP_RECORD_BYTES ((size_t)1 << 20)
+
 struct tc_invoker {
     const tc_model *model;
     tc_workspace *ws;
@@ -86,6 +89,7 @@ void tc_invoke(tc_invoker *inv, const tc_invoke_request *req, tc_buf *out,
         st = tc_codec_decode(in_fmt, req->body, req->body_len, req->max_records, inv->records,
                              err);
     if (st != TC_OK) {
+        tc_records_release(inv->records, KEEP_RECORD_BYTES);
         fail(out, resp, st, err);
         return;
     }
@@ -100,11 +104,13 @@ void tc_invoke(tc_invoker *inv, const tc_invoke_request *req, tc_buf *out,
         if (st != TC_OK) {
             char msg[TC_ERR_LEN + 32];
             snprintf(msg, sizeof msg, "record %zu: %s", i + 1, err);
+            tc_records_release(inv->records, KEEP_RECORD_BYTES);
             fail(out, resp, st, msg);
             return;
         }
         ok = tc_encoder_add(&enc, &p);
     }
+    tc_records_release(inv->records, KEEP_RECORD_BYTES);
     if (!(ok && tc_encoder_end(&enc))) {
         fail(out, resp, TC_ENOMEM, "out of memory while encoding the response");
         return;

@@ -19,6 +19,9 @@
 #include <unistd.h>
 
 #include <microhttpd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "tc_accesslog.h"
 #include "tc_invoke.h"
@@ -445,6 +448,12 @@ int tc_serve_main(int argc, char **argv)
         return 0;
     }
     const tc_serve_config *cfg = &srv.cfg;
+#ifdef __GLIBC__
+    /* Request bodies and big responses (up to the payload limit) are mmap'd and go back
+     * to the system when freed; glibc's adaptive threshold would keep them in the heap
+     * after the first large request. */
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
 
     tc_status st = tc_model_load(cfg->model_dir, NULL, &srv.model, err);
     if (st != TC_OK) {
