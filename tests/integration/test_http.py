@@ -389,6 +389,41 @@ def test_payload_limits_raw(port, mb=6):
     check("limits/chunked body under the limit", st == 200 and out.count(b"\n") == 2, "%d %r" % (st, out[:200]))
 
 
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def test_memory_returned(proc, port, rss0, binary):
+    """Large requests do not pin memory: after several concurrent 6 MiB requests the RSS
+    is back within 16 MiB of where it was (skipped for sanitizer builds, whose
+    allocator keeps freed memory on purpose)."""
+    if "asan" in binary or "san/" in binary:
+        print("(memory check skipped for a sanitizer build)")
+        return
+    item = 'caf\u00e9 "quoted" and a great movie'
+    n = int(6 * MiB * 0.97 / len(json.dumps(item) + ", "))
+    body = json.dumps({"instances": [item] * n}).encode()
+    errors = []
+
+    def one():
+        st, _, _ = C.invoke(port, body, "application/json", timeout=120)
+        if st != 200:
+            errors.append(st)
+
+    ts = [threading.Thread(target=one) for _ in range(4)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join(120)
+    rss1 = rss_kb(proc.p.pid)
+    check("memory/RSS after 4 concurrent %.1f MiB JSON requests: %d -> %d KiB" % (len(body) / MiB, rss0, rss1),
+          not errors and rss1 - rss0 <= 16 * 1024, "errors %r, grew %d KiB" % (errors, rss1 - rss0))
+
+
 def test_concurrency(port, binary, model, label="direct", clients=64, per_client=15):
     texts = data_texts(300)
     expected = C.predict_cli(binary, model, texts)
@@ -679,8 +714,10 @@ def main():
             test_decoding_differential(port, predict)
             test_errors(port)
             test_custom_attributes(port)
+            rss0 = rss_kb(proc.p.pid)
             test_payload_limits(port)
             test_payload_limits_raw(port)
+            test_memory_returned(proc, port, rss0, args.bin)
             test_concurrency(port, args.bin, model)
             test_slow_client(port)
             test_access_log(proc, port)
