@@ -8,11 +8,18 @@
  *                     URL-decoding), or no Content-Type: one record per line; a final
  *                     newline does not add a record; "\r\n" counts as a newline;
  *                     empty lines in the middle are records.
- *   TC_FMT_CSV        text/csv, RFC 4180: quotes, doubled quotes, separators and
- *                     newlines inside quotes; the first column is the text.
+ *   TC_FMT_CSV        text/csv (also application/csv), RFC 4180: quotes, doubled
+ *                     quotes, separators and newlines inside quotes; the first column
+ *                     is the text. Lines end in "\n" or "\r\n"; a final line end adds
+ *                     no record; an empty line is an empty record. A quote inside an
+ *                     unquoted field is literal (as Python's csv module reads it); an
+ *                     unterminated quote or text after a closing quote is an error.
  *   TC_FMT_JSON       application/json: {"instances": [...]}, {"inputs": [...]}
  *                     (items are strings or {"text": "..."}), {"text": "..."},
  *                     a bare string, or an array of strings / {"text"} objects.
+ *                     Other members are validated and ignored; \u escapes (with
+ *                     surrogate pairs) are decoded, a lone surrogate is an error;
+ *                     nesting deeper than 256 is an error.
  *   TC_FMT_JSONLINES  application/jsonlines (also application/jsonl, application/x-ndjson):
  *                     each non-empty line a JSON string or {"text": "..."}.
  * Response formats (Accept):
@@ -36,12 +43,15 @@ typedef enum tc_format { TC_FMT_TEXT, TC_FMT_CSV, TC_FMT_JSON, TC_FMT_JSONLINES 
 /* MIME type string of a response format ("application/json", ...). */
 const char *tc_format_mime(tc_format f);
 
-/* Maps a Content-Type header value (NULL or "" = missing -> TC_FMT_TEXT).
- * Unknown type or non-UTF-8 charset -> TC_EUNSUPPORTED. */
+/* Maps a Content-Type header value (NULL or "" = missing -> TC_FMT_TEXT), case-
+ * insensitively, ignoring parameters except charset (utf-8 / utf8 only).
+ * Unknown type or another charset -> TC_EUNSUPPORTED. */
 tc_status tc_codec_request_format(const char *content_type, tc_format *out, char *err);
 
 /* Picks the response format from an Accept header (RFC 9110 lists with q-values;
- * NULL, "" and wildcard-only -> dflt). Nothing acceptable -> TC_ENOTACCEPTABLE. */
+ * the most specific range decides a type's q; highest q wins, then the earlier range,
+ * then dflt; NULL or "" -> dflt; */* alone -> dflt; malformed ranges are ignored).
+ * Nothing acceptable (text/plain included) -> TC_ENOTACCEPTABLE. */
 tc_status tc_codec_response_format(const char *accept, tc_format dflt, tc_format *out,
                                    char *err);
 
@@ -62,7 +72,10 @@ const char *tc_records_text(const tc_records *r, size_t i, size_t *len);
 tc_status tc_codec_decode(tc_format fmt, const char *body, size_t len, size_t max_records,
                           tc_records *r, char *err);
 
-/* Streaming response encoder: begin, one add per prediction, end. */
+/* Streaming response encoder: begin, one add per prediction, end. Appends to out
+ * (never clears it); false only on allocation failure. Numbers are the shortest
+ * decimal that reads back as the same double. CSV cells (labels) are quoted when they
+ * hold a comma, quote or line break. */
 typedef struct tc_encoder {
     tc_format fmt;
     const tc_model *model;
