@@ -50,7 +50,7 @@ tc_status tc_codec_request_format(const char *content_type, tc_format *out, char
 
 /* Picks the response format from an Accept header (RFC 9110 lists with q-values;
  * the most specific range decides a type's q; highest q wins, then the earlier range,
- * then dflt; NULL or "" -> dflt; */* alone -> dflt; malformed ranges are ignored).
+ * then dflt; NULL, "" and a bare wildcard -> dflt; malformed ranges are ignored).
  * Nothing acceptable (text/plain included) -> TC_ENOTACCEPTABLE. */
 tc_status tc_codec_response_format(const char *accept, tc_format dflt, tc_format *out,
                                    char *err);
