@@ -96,7 +96,7 @@ size_t tc_accesslog_claim(tc_accesslog *l)
 static void append_clean(tc_buf *b, const char *s, size_t max)
 {
     size_t i = 0;
-    for (; s[i] != '\0' && i < max; i++) {
+    for (; i < max && s[i] != '\0'; i++) {
         unsigned char c = (unsigned char)s[i];
         (void)tc_buf_append_char(b, (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
                                         ? (char)c
