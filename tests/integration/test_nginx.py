@@ -227,6 +227,17 @@ def test_idle_upstream(binary, model):
         proc.cleanup()
 
 
+def test_bad_env(binary, model):
+    for var, val in [("SAGEMAKER_BIND_TO_PORT", "abc"), ("SAGEMAKER_SAFE_PORT_RANGE", "9-3"),
+                     ("SAGEMAKER_MAX_PAYLOAD_IN_MB", "0"), ("SAGEMAKER_MODEL_SERVER_TIMEOUT", "-1")]:
+        p = C.Proc([SERVE, "serve"], env={"TEXTCLF_BIN": binary, "SM_MODEL_DIR": model, var: val})
+        rc = p.wait(20)
+        err = p.stderr()
+        p.cleanup()
+        check("nginx/docker/serve rejects %s=%s naming it" % (var, val),
+              rc not in (0, None) and var in err, "exit %r: %s" % (rc, err[-300:]))
+
+
 def main():
     args = C.parse_args()
     if not os.access(NGINX, os.X_OK):
@@ -255,6 +266,7 @@ def main():
         test_bad_model_and_fallback(args.bin, model, tmp)
         test_env_limit(args.bin, model)
         test_idle_upstream(args.bin, model)
+        test_bad_env(args.bin, model)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     C.finish()
