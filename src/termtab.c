@@ -51,18 +51,28 @@ static inline uint32_t load32(const char *p)
 static inline uint64_t part_hash(const char *s, size_t len)
 {
     uint64_t h = K1 ^ ((uint64_t)len * K2);
-    while (len >= 8) {
-        h = (h ^ load64(s)) * K2;
-        h ^= h >> 31;
-        s += 8;
-        len -= 8;
+    if (len >= 8) {
+        size_t i = 0;
+        for (; i + 8 <= len; i += 8) {
+            h = (h ^ load64(s + i)) * K2;
+            h ^= h >> 31;
+        }
+        if (i < len) { /* the last 8 bytes, overlapping: no partial loads */
+            h = (h ^ load64(s + len - 8)) * K2;
+            h ^= h >> 31;
+        }
+        return h;
     }
-    if (len > 0) {
-        uint64_t v = 0;
-        memcpy(&v, s, len);
-        h = (h ^ v) * K2;
-        h ^= h >> 31;
-    }
+    /* short parts: overlapping fixed-size loads that cover every byte (a variable-size
+     * copy to the stack would stall on store forwarding) */
+    uint64_t v = 0;
+    if (len >= 4)
+        v = (uint64_t)load32(s) | (uint64_t)load32(s + len - 4) << 32;
+    else if (len > 0)
+        v = (uint64_t)(uint8_t)s[0] | (uint64_t)(uint8_t)s[len / 2] << 8 |
+            (uint64_t)(uint8_t)s[len - 1] << 16;
+    h = (h ^ v) * K2;
+    h ^= h >> 31;
     return h; /* the join's finaliser does the avalanche */
 }
 

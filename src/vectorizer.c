@@ -100,6 +100,54 @@ static tc_status check_utf8(const char *name, const char *data, size_t len, char
     return TC_OK;
 }
 
+static inline uint64_t load_u64(const char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static inline uint64_t load_u32(const char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+/* a[0..n) == b[0..n) for short n, with overlapping word loads. */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 <= n; i += 8)
+            if (load_u64(a + i) != load_u64(b + i))
+                return false;
+        return load_u64(a + n - 8) == load_u64(b + n - 8);
+    }
+    if (n >= 4)
+        return load_u32(a) == load_u32(b) && load_u32(a + n - 4) == load_u32(b + n - 4);
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
+/* True if s[0..n) contains a TAB or CR: 8 bytes at a time. */
+static inline bool has_tab_or_cr(const char *s, size_t n)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v = load_u64(s + i);
+        uint64_t t = v ^ (ones * '\t'), r = v ^ (ones * '\r');
+        if ((((t - ones) & ~t) | ((r - ones) & ~r)) & highs)
+            return true;
+    }
+    for (; i < n; i++)
+        if (s[i] == '\t' || s[i] == '\r')
+            return true;
+    return false;
+}
+
 /* Checks a term/word field: non-empty, no TAB or CR (LF ends the line). */
 static tc_status check_term(const char *name, size_t line, const char *s, size_t n,
                             const char *what, char *err)
@@ -107,10 +155,7 @@ static tc_status check_term(const char *name, size_t line, const char *s, size_t
     if (n == 0)
         return tc_fail(err, TC_EFORMAT, "%s:%zu: empty %s", name, line, what);
     /* one pass over the (short) term in the common case; memchr calls only to explain */
-    bool bad = false;
-    for (size_t i = 0; i < n; i++)
-        bad |= s[i] == '\t' || s[i] == '\r';
-    if (!bad)
+    if (!has_tab_or_cr(s, n))
         return TC_OK;
     if (memchr(s, '\t', n) != NULL)
         return tc_fail(err, TC_EFORMAT, "%s:%zu: extra column (TAB inside the %s)", name, line,
@@ -148,14 +193,22 @@ static bool parse_idf(idf_cache_entry *cache, const char *s, size_t n, double *o
 {
     if (n == 0 || n > IDF_KEY)
         return tc_parse_double(s, n, out);
-    /* first and last (up to) 8 bytes and the length pick the entry */
-    uint64_t a = 0, b = 0;
-    memcpy(&a, s, n < 8 ? n : 8);
-    memcpy(&b, s + (n > 8 ? n - 8 : 0), n < 8 ? n : 8);
+    /* first and last bytes (fixed-size overlapping loads) and the length pick the entry */
+    uint64_t a, b;
+    if (n >= 8) {
+        a = load_u64(s);
+        b = load_u64(s + n - 8);
+    } else if (n >= 4) {
+        a = load_u32(s);
+        b = load_u32(s + n - 4);
+    } else {
+        a = (uint8_t)s[0];
+        b = (uint64_t)(uint8_t)s[n / 2] << 8 | (uint8_t)s[n - 1];
+    }
     uint64_t h = (a * UINT64_C(0x9e3779b97f4a7c15)) ^ (b * UINT64_C(0xc2b2ae3d27d4eb4f)) ^ n;
     h ^= h >> 29;
     idf_cache_entry *e = &cache[(h * UINT64_C(0xff51afd7ed558ccd) >> 40) & (IDF_CACHE - 1)];
-    if (e->len == n && memcmp(e->key, s, n) == 0) {
+    if (e->len == n && same_bytes(e->key, s, n)) {
         *out = e->value;
         return true;
     }
