@@ -813,7 +813,7 @@ def export(args):
     return out, manifest
 
 
-def main(argv=None):
+def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--vectorizer", help="joblib pickle of a fitted TfidfVectorizer")
     ap.add_argument("--classifier", help="joblib pickle of a fitted classifier")
@@ -824,7 +824,11 @@ def main(argv=None):
     ap.add_argument("--name", help="model name (default: basename of --out)")
     ap.add_argument("--description", help="free text for the manifest")
     ap.add_argument("--golden", help="texts for the golden samples, one per line")
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
     try:
         out, m = export(args)
     except Refuse as e:

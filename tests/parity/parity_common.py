@@ -128,8 +128,9 @@ class Corpus:
         # the corpora (one record a line) and the torture file (one text a line) cannot hold
         # one, and this is asserted rather than papered over. "\r" and the other Unicode line
         # separators stay inside the line: textclf predict splits on "\n" only.
-        self.eval_parts = [("imdb-test", self.sets["imdb/test.tsv"][1]),
-                           ("sst2-dev", self.sets["sst2/dev.tsv"][1]),
+        pre = "synthetic-" if self.synthetic else ""
+        self.eval_parts = [(pre + "imdb-test", self.sets["imdb/test.tsv"][1]),
+                           (pre + "sst2-dev", self.sets["sst2/dev.tsv"][1]),
                            ("torture", self.torture), ("empty", [""])]
         self.eval_texts = [t for _, ts in self.eval_parts for t in ts]
         bad = [i for i, t in enumerate(self.eval_texts) if "\n" in t]
