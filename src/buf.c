@@ -1,11 +1,16 @@
 /* buf.c - growable byte buffer (see tc_buf.h). */
 #include "tc_buf.h"
 
+#include <math.h>
+#include <stdbool.h>
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "tc_numparse.h"
 
 bool tc_buf_reserve(tc_buf *b, size_t extra)
 {
@@ -76,19 +81,112 @@ bool tc_buf_printf(tc_buf *b, const char *fmt, ...)
     return true;
 }
 
+/* Writes digits d[0..k) (k >= 1, no trailing zeros; value d0.d1d2... x 10^exp10) the
+ * way printf's "%.{prec}g" lays them out, into out (>= 32 bytes); returns the length. */
+static size_t layout_g(bool neg, const char *d, int k, int exp10, int prec, char *out)
+{
+    size_t n = 0;
+    if (neg)
+        out[n++] = '-';
+    if (exp10 < -4 || exp10 >= prec) {
+        out[n++] = d[0];
+        if (k > 1) {
+            out[n++] = '.';
+            memcpy(out + n, d + 1, (size_t)(k - 1));
+            n += (size_t)(k - 1);
+        }
+        int e = exp10 < 0 ? -exp10 : exp10;
+        out[n++] = 'e';
+        out[n++] = exp10 < 0 ? '-' : '+';
+        if (e >= 100)
+            out[n++] = (char)('0' + e / 100);
+        out[n++] = (char)('0' + e / 10 % 10);
+        out[n++] = (char)('0' + e % 10);
+    } else if (exp10 >= 0) {
+        int int_digits = exp10 + 1;
+        for (int i = 0; i < int_digits; i++)
+            out[n++] = i < k ? d[i] : '0';
+        if (k > int_digits) {
+            out[n++] = '.';
+            memcpy(out + n, d + int_digits, (size_t)(k - int_digits));
+            n += (size_t)(k - int_digits);
+        }
+    } else {
+        out[n++] = '0';
+        out[n++] = '.';
+        for (int i = 0; i < -exp10 - 1; i++)
+            out[n++] = '0';
+        memcpy(out + n, d, (size_t)k);
+        n += (size_t)k;
+    }
+    out[n] = '\0';
+    return n;
+}
+
 bool tc_buf_append_double(tc_buf *b, double v)
 {
     if (v != v || v - v != 0.0)  /* NaN or infinity: not representable in JSON */
         return tc_buf_append(b, "null", 4);
-    char tmp[32];
-    /* Shortest of 15, 16, 17 significant digits that reads back as the same double;
-     * 17 always does. */
+    if (v == 0.0)
+        return tc_buf_append_str(b, signbit(v) ? "-0" : "0");
+    /* One exact conversion to 21 significant digits, then the first of its 15-, 16-
+     * and 17-digit roundings that reads back as v (17 always does): the same string
+     * as the shortest round-tripping printf "%.15g"/"%.16g"/"%.17g", at a third of
+     * the cost. The read-back is tc_parse_double, exact and much cheaper than
+     * strtod; this runs for every probability of every response. */
+    enum { ALL = 21 };
+    char sci[48];
+    snprintf(sci, sizeof sci, "%.20e", v);
+    const char *p = sci;
+    bool neg = *p == '-';
+    if (neg)
+        p++;
+    char all[ALL];
+    all[0] = p[0];
+    memcpy(all + 1, p + 2, ALL - 1);  /* skip the '.' */
+    int exp10 = atoi(p + ALL + 2);    /* after 'e' */
+
+    char out[40];
     for (int prec = 15; prec <= 17; prec++) {
-        snprintf(tmp, sizeof tmp, "%.*g", prec, v);
-        if (prec == 17 || strtod(tmp, NULL) == v)
-            break;
+        char d[17];
+        int e = exp10;
+        bool tie = all[prec] == '5';
+        for (int i = prec + 1; i < ALL && tie; i++)
+            tie = all[i] == '0';
+        if (tie) {
+            /* The guard digits cannot tell which way v rounds: ask printf, which
+             * rounds the exact binary value (about 1 value in 10^4 gets here). */
+            char exact[40];
+            snprintf(exact, sizeof exact, "%.*e", prec - 1, v);
+            const char *q = exact + (neg ? 1 : 0);
+            d[0] = q[0];
+            memcpy(d + 1, q + 2, (size_t)(prec - 1));
+            e = atoi(q + prec + 2);
+        } else {
+            memcpy(d, all, (size_t)prec);
+            if (all[prec] >= '5') {
+                int i = prec - 1;
+                while (i >= 0 && d[i] == '9')
+                    d[i--] = '0';
+                if (i >= 0) {
+                    d[i]++;
+                } else {  /* 9.99..9 rounds up to 10.00..0 */
+                    d[0] = '1';
+                    e++;
+                }
+            }
+        }
+        int k = prec;
+        while (k > 1 && d[k - 1] == '0')
+            k--;
+        size_t n = layout_g(neg, d, k, e, prec, out);
+        double back;
+        if (tc_parse_double(out, n, &back) && back == v)
+            return tc_buf_append(b, out, n);
     }
-    return tc_buf_append_str(b, tmp);
+    /* Unreachable for finite v; printf as the last word rather than a wrong digit. */
+    snprintf(out, sizeof out, "%.17g", v);
+    return tc_buf_append_str(b, out);
 }
 
 bool tc_buf_append_json_string(tc_buf *b, const char *s, size_t n)
