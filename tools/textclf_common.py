@@ -121,9 +121,12 @@ class RefModel:
             raise FormatError("%s: classes must be 2+ distinct strings" % mpath)
         v = m["vectorizer"]
         self.vec = v
-        for key in ("vocabulary",):
-            if v[key] not in files:
-                raise FormatError("%s: %s not listed in files" % (mpath, v[key]))
+        named = [v["vocabulary"], m["classifier"]["file"], m["golden"]]
+        if v.get("stop_words") is not None:
+            named.append(v["stop_words"])
+        for name in named:
+            if name not in files:
+                raise FormatError("%s: %s not listed in files" % (mpath, name))
         if v["type"] != "tfidf" or v["analyzer"] != "word" or v["token_pattern"] != TOKEN_PATTERN \
                 or v["dtype"] != "float64":
             raise FormatError("%s: unsupported vectorizer" % mpath)
