@@ -1,9 +1,9 @@
 """Helpers shared by tests/parity/test_{parity,svm_parity,exporter}.py (plain scripts, no pytest).
 
 - Reporter: prints `PASS name: detail` / `FAIL name: detail` lines and counts failures.
-- evaluation_texts(): the texts the parity suites compare on: the whole IMDB test set, the
-  whole SST-2 dev set and tests/parity/unicode_torture.txt, or a synthetic corpus generated
-  here when TEXTCLF_DATA is absent (and the caller says so).
+- Corpus: the texts the parity suites compare on: the whole IMDB test set, the whole SST-2
+  dev set, tests/parity/unicode_torture.txt and a few edge texts (edge_texts()), or a
+  synthetic corpus generated here when TEXTCLF_DATA is absent (and the output says so).
 - run_predict(): runs `textclf predict --model DIR --input FILE` and parses its JSON lines.
 - compare(): label identity and max |delta| between textclf's outputs and expected values.
 """
@@ -104,6 +104,17 @@ def synthetic_corpus(seed=1234):
     }
 
 
+def edge_texts():
+    """Texts at the edges of the line protocol and the tokenizer: empty, NUL bytes (valid
+    UTF-8, not word characters), a trailing CR (CRLF input: the CR stays in the text), C1
+    controls and Unicode line separators inside a line, noncharacters, private use, the last
+    code point, and one long text (about 1 MB) with many repeated n-grams."""
+    return ["", "good\x00film great", "bad\x00", "\x00", "great movie\r", "\r", " \t ",
+            "x\ufffey great \U0010ffff \ue000 \uffff", "awful \x85 film\u2028great\u2029",
+            "a" * 5000 + " great " + "b" * 5000,
+            " ".join(["superb film", "dull plot", "Ünïcödé ΣΟΦΟΣ"] * 25000)]
+
+
 class Corpus:
     """Training and evaluation data, real or synthetic. `sets[name] = (labels, texts)`."""
 
@@ -124,14 +135,14 @@ class Corpus:
                      "by tests/parity/parity_common.py, not the real IMDB/SST-2 sets" % d)
         self.torture = read_torture()
         # Evaluation texts, in this order: whole IMDB test, whole SST-2 dev, torture list, and
-        # an empty text. A text holding "\n" cannot be one input line of `textclf predict`;
+        # the edge texts. A text holding "\n" cannot be one input line of `textclf predict`;
         # the corpora (one record a line) and the torture file (one text a line) cannot hold
         # one, and this is asserted rather than papered over. "\r" and the other Unicode line
         # separators stay inside the line: textclf predict splits on "\n" only.
         pre = "synthetic-" if self.synthetic else ""
         self.eval_parts = [(pre + "imdb-test", self.sets["imdb/test.tsv"][1]),
                            (pre + "sst2-dev", self.sets["sst2/dev.tsv"][1]),
-                           ("torture", self.torture), ("empty", [""])]
+                           ("torture", self.torture), ("edge", edge_texts())]
         self.eval_texts = [t for _, ts in self.eval_parts for t in ts]
         bad = [i for i, t in enumerate(self.eval_texts) if "\n" in t]
         if bad:

@@ -7,8 +7,8 @@ without it a synthetic corpus, and the output says so), export it with tools/exp
 
     textclf predict --model DIR --input FILE --threads 2
 
-over the whole IMDB test set + the whole SST-2 dev set + tests/parity/unicode_torture.txt + an
-empty text, and compare with sklearn's `predict` (labels: 100% identical) and `predict_proba`
+over the whole IMDB test set + the whole SST-2 dev set + tests/parity/unicode_torture.txt + the
+edge texts of parity_common.edge_texts() (empty, NUL, CR, 1 MB, ...), and compare with sklearn's `predict` (labels: 100% identical) and `predict_proba`
 (or `decision_function` for models without probabilities): max |delta| <= 1e-9 (scores:
 1e-9 * max(1, |v|)).
 

@@ -5,8 +5,8 @@ For each config: fit a TfidfVectorizer on a training subset of ../shared/data (T
 a synthetic corpus when absent, and the output says so), write the tf-idf features in libsvm's
 text format (index = column + 1, values as Python repr, exact), train with `svm-train`, export
 with `tools/export_sklearn.py --vectorizer vec.pkl --libsvm-model M --labels ...`, then run
-`textclf predict` on the raw texts (whole IMDB test + SST-2 dev + unicode_torture.txt + an
-empty text) and compare with:
+`textclf predict` on the raw texts (whole IMDB test + SST-2 dev + unicode_torture.txt + the
+edge texts of parity_common.edge_texts()) and compare with:
 
   svm-predict   `svm-predict [-b 1]` on the same texts' sklearn features: labels identical,
                 probabilities equal within svm-predict's printed precision (%g, 6 digits);
