@@ -281,6 +281,33 @@ class TextclfStack(Stack):
                 "--threads", str(self.threads)], env
 
 
+class FloorStack(Stack):
+    """The machine's floor: nginx answering every request with a static 200 and no upstream.
+    Shows how many req/s wrk can drive here and how much p99 the machine itself adds."""
+    name = "floor"
+
+    def __init__(self, logdir, tag, rundir):
+        super().__init__(logdir, tag)
+        self.nginx_port = self.direct_port
+        self.rundir = rundir
+
+    def command(self):
+        os.makedirs(self.rundir, exist_ok=True)
+        os.chmod(self.rundir, 0o755)
+        conf = os.path.join(self.rundir, "nginx.conf")
+        r = self.rundir
+        with open(conf, "w") as f:
+            f.write(f"""daemon off; worker_processes 1; pid {r}/nginx.pid; error_log stderr warn;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off; client_body_temp_path {r}/cb; proxy_temp_path {r}/p;
+  fastcgi_temp_path {r}/f; uwsgi_temp_path {r}/u; scgi_temp_path {r}/s;
+  server {{ listen 127.0.0.1:{self.direct_port}; location / {{ return 200 "{{}}"; }} }}
+}}
+""")
+        return ["nginx", "-e", "stderr", "-p", r, "-c", conf], dict(os.environ)
+
+
 # ---- data ----------------------------------------------------------------------------
 
 def prepare_data(data, work, quick):
@@ -764,6 +791,18 @@ def main():
                                   1, results)
                     finally:
                         st.stop()
+
+    # The floor: what wrk and this machine give with a server that does nothing.
+    if not args.skip_http:
+        fres = {"http": [], "servers": []}
+        fcells = [("sentence", "direct", c) for c in conns_list]
+        for rnd in range(rounds):
+            st = FloorStack(logdir, f"floor-r{rnd}", os.path.join(work, "floor-nginx"))
+            try:
+                run_stack(st, "floor", rnd, fcells, workloads, duration, 0, fres)
+            finally:
+                st.stop()
+        results["floor"] = fres
 
     # Issue 3's absolute targets are for the default model: textclf alone, the single-
     # sentence cells they name, same rounds.

@@ -148,6 +148,22 @@ def build(res):
                           f"{f_ms(t['p99'])} | {f_ratio(r_p99)} | {tgt}{errs} |")
             w("")
 
+    fl = res.get("floor")
+    if fl and fl["http"]:
+        w("### The machine's floor")
+        w("")
+        w("nginx answering every POST with a static 200 (no upstream, no work), same wrk settings "
+          "and body as the single-sentence cells: the most req/s wrk can drive here and the p99 "
+          "the machine adds by itself (other work on the shared cores, scheduling).")
+        w("")
+        w("| conns | req/s | p50 | p99 |")
+        w("|---:|---:|---:|---:|")
+        for conns in sorted({h["conns"] for h in fl["http"]}):
+            rs = [h for h in fl["http"] if h["conns"] == conns]
+            w(f"| {conns} | {f_num(med([h['rps'] for h in rs]))} | "
+              f"{f_ms(med([h['p50_us'] for h in rs]))} | {f_ms(med([h['p99_us'] for h in rs]))} |")
+        w("")
+
     servers = res["servers"]
     if servers:
         w("## Servers: start-up and memory")
