@@ -12,6 +12,8 @@
  *   --timeout S        SAGEMAKER_MODEL_SERVER_TIMEOUT           60 (600 if SAGEMAKER_BATCH=true)
  *   --default-accept T SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT     application/json
  *   --log-level L      TEXTCLF_LOG_LEVEL                        info (error|warn|info|debug)
+ *   --unix-socket PATH TEXTCLF_UNIX_SOCKET                      unset (TCP); set: replaces
+ *                                                               --host/--port
  *   (env only)         SAGEMAKER_MAX_CONCURRENT_TRANSFORMS      = threads
  *   (env only)         SAGEMAKER_BATCH_STRATEGY                 MULTI_RECORD
  *
@@ -37,6 +39,7 @@ typedef enum tc_log_level { TC_LOG_ERROR, TC_LOG_WARN, TC_LOG_INFO, TC_LOG_DEBUG
 typedef struct tc_serve_config {
     const char *model_dir;      /* borrowed from argv or the environment */
     const char *host;
+    const char *unix_socket;    /* NULL: TCP on host:port */
     unsigned port;
     unsigned threads;
     unsigned max_payload_mb;

@@ -19,7 +19,7 @@ typedef struct opt_row {
 
 enum {
     O_MODEL_DIR, O_HOST, O_PORT, O_THREADS, O_PAYLOAD, O_RECORDS, O_TIMEOUT, O_ACCEPT,
-    O_LOGLEVEL, N_OPTS
+    O_LOGLEVEL, O_UNIX, N_OPTS
 };
 
 static const opt_row k_opts[N_OPTS] = {
@@ -44,6 +44,9 @@ static const opt_row k_opts[N_OPTS] = {
                   "response type for a missing Accept or */* (default application/json)"},
     [O_LOGLEVEL] = {"--log-level", "L", "TEXTCLF_LOG_LEVEL", OPT_STR, 0, 0,
                     "error|warn|info|debug; info logs every request (default info)"},
+    [O_UNIX] = {"--unix-socket", "PATH", "TEXTCLF_UNIX_SOCKET", OPT_STR, 0, 0,
+                "listen on this unix socket instead of TCP (mode 0666; a stale\n"
+                "                          socket file is replaced)"},
 };
 
 void tc_serve_config_usage(FILE *f)
@@ -132,6 +135,7 @@ tc_status tc_serve_config_parse(int argc, char **argv, tc_serve_config *cfg, cha
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     cfg->model_dir = val[O_MODEL_DIR] ? val[O_MODEL_DIR] : "/opt/ml/model";
     cfg->host = val[O_HOST] ? val[O_HOST] : "127.0.0.1";
+    cfg->unix_socket = val[O_UNIX];
     unsigned long u[N_OPTS] = {0};
     u[O_PORT] = 8080;
     u[O_THREADS] = ncpu > 0 ? (ncpu > 256 ? 256 : (unsigned long)ncpu) : 1;

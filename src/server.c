@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -383,6 +385,36 @@ static tc_status resolve(const server *s, struct sockaddr_storage *ss, socklen_t
     return TC_OK;
 }
 
+/* A listening unix socket at path (a stale socket file is removed first; any other
+ * existing file is an error). Mode 0666: nginx workers may run as another user. */
+static tc_status unix_listen(const char *path, int *fd_out, char *err)
+{
+    struct sockaddr_un sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof sa.sun_path)
+        return tc_fail(err, TC_EINPUT, "--unix-socket %s: path longer than %zu bytes", path,
+                       sizeof sa.sun_path - 1);
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    struct stat st;
+    if (lstat(path, &st) == 0) {
+        if (!S_ISSOCK(st.st_mode))
+            return tc_fail(err, TC_EINPUT, "--unix-socket %s: exists and is not a socket", path);
+        unlink(path);
+    }
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd < 0)
+        return tc_fail(err, TC_EIO, "--unix-socket %s: socket: %s", path, strerror(errno));
+    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || chmod(path, 0666) != 0 ||
+        listen(fd, 1024) != 0) {
+        int e = errno;
+        close(fd);
+        return tc_fail(err, TC_EIO, "--unix-socket %s: %s", path, strerror(e));
+    }
+    *fd_out = fd;
+    return TC_OK;
+}
+
 static struct MHD_Response *static_response(const char *body, const char *ctype)
 {
     struct MHD_Response *r = MHD_create_response_from_buffer(
@@ -496,43 +528,67 @@ int tc_serve_main(int argc, char **argv)
         goto done;
     }
 
-    struct sockaddr_storage ss;
-    socklen_t sl = 0;
-    bool v6 = false;
-    if (resolve(&srv, &ss, &sl, &v6, err) != TC_OK) {
-        srv_log(NULL, TC_LOG_ERROR, "%s", err);
-        goto done;
-    }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
                      MHD_USE_TURBO;
-    if (v6)
-        flags |= MHD_USE_IPv6;
     if (cfg->log_level >= TC_LOG_DEBUG)
         flags |= MHD_USE_ERROR_LOG;
-    d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, &srv,
-                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                         MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
-                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->timeout_s,
-                         MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4096,
-                         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
-                         MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
-                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
-                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv, MHD_OPTION_END);
-    (void)sl;
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
+    bool v6 = false;
+    int ufd = -1;
+    if (cfg->unix_socket != NULL) {
+        if (unix_listen(cfg->unix_socket, &ufd, err) != TC_OK) {
+            srv_log(NULL, TC_LOG_ERROR, "%s", err);
+            goto done;
+        }
+    } else {
+        socklen_t sl = 0;
+        if (resolve(&srv, &ss, &sl, &v6, err) != TC_OK) {
+            srv_log(NULL, TC_LOG_ERROR, "%s", err);
+            goto done;
+        }
+        if (v6)
+            flags |= MHD_USE_IPv6;
+    }
+    /* MHD takes either our unix socket or the address to bind. */
+#define COMMON_OPTIONS                                                                    \
+    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT, \
+        (unsigned int)cfg->timeout_s, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4096,    \
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,                               \
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,                              \
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),                          \
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv, MHD_OPTION_END
+    if (ufd >= 0)
+        d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &srv, MHD_OPTION_LISTEN_SOCKET,
+                             (MHD_socket)ufd, COMMON_OPTIONS);
+    else
+        d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, &srv,
+                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, COMMON_OPTIONS);
+#undef COMMON_OPTIONS
     if (d == NULL) {
-        srv_log(NULL, TC_LOG_ERROR, "cannot listen on %s:%u (address in use, or not allowed)",
-                cfg->host, cfg->port);
+        if (ufd >= 0)
+            close(ufd);
+        if (cfg->unix_socket != NULL)
+            srv_log(NULL, TC_LOG_ERROR, "cannot serve on unix:%s", cfg->unix_socket);
+        else
+            srv_log(NULL, TC_LOG_ERROR, "cannot listen on %s:%u (address in use, or not allowed)",
+                    cfg->host, cfg->port);
         goto done;
     }
-    const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-    unsigned port = di != NULL ? di->port : cfg->port;
+    char where[160];
+    if (cfg->unix_socket != NULL) {
+        snprintf(where, sizeof where, "unix:%s", cfg->unix_socket);
+    } else {
+        const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+        snprintf(where, sizeof where, "http://%s%s%s:%u/", v6 ? "[" : "", cfg->host,
+                 v6 ? "]" : "", di != NULL ? (unsigned)di->port : cfg->port);
+    }
     srv_log(&srv, TC_LOG_INFO,
             "ready: model \"%s\" (%zu classes, %zu golden samples verified) from %s, "
-            "listening on http://%s%s%s:%u/ (threads %u, max payload %u MiB, timeout %u s); "
+            "listening on %s (threads %u, max payload %u MiB, timeout %u s); "
             "model load %.1f ms, start %.1f ms",
             tc_model_name(srv.model), tc_model_n_classes(srv.model),
-            tc_model_n_golden(srv.model), cfg->model_dir, v6 ? "[" : "", cfg->host,
-            v6 ? "]" : "", port, cfg->threads,
+            tc_model_n_golden(srv.model), cfg->model_dir, where, cfg->threads,
             cfg->max_payload_mb, cfg->timeout_s, (double)(t_model - t_start) / 1e6,
             (double)(now_ns() - t_start) / 1e6);
 
@@ -541,6 +597,8 @@ int tc_serve_main(int argc, char **argv)
             sig == SIGTERM ? "SIGTERM" : "SIGINT", atomic_load(&srv.inflight));
     shutdown_daemon(&srv, d);
     d = NULL;
+    if (cfg->unix_socket != NULL)
+        unlink(cfg->unix_socket);
     srv_log(&srv, TC_LOG_INFO, "stopped");
     rc = 0;
 

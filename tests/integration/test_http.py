@@ -680,6 +680,50 @@ def test_bad_model(binary, model, tmp):
               rc not in (0, None) and needle in err, "exit %r: %s" % (rc, err[-400:]))
 
 
+def test_unix_socket(binary, model, tmp, expected):
+    path = os.path.join(tmp, "d.sock")
+    with open(path, "w") as f:
+        f.write("not a socket")
+    p = C.Proc([binary, "serve", "--model-dir", model, "--unix-socket", path])
+    rc = p.wait(20)
+    err = p.stderr()
+    p.cleanup()
+    check("unix socket/refuses to replace a regular file", rc not in (0, None) and "not a socket" in err,
+          "exit %r: %s" % (rc, err[-300:]))
+    os.unlink(path)
+    p = C.Proc([binary, "serve", "--model-dir", model, "--unix-socket", path])
+    t0 = time.monotonic()
+    while not os.path.exists(path) and p.alive() and time.monotonic() - t0 < 20:
+        time.sleep(0.01)
+    body = json.dumps(TEXTS).encode()
+    why = ""
+    try:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(10)
+        s.connect(path)
+        s.sendall(b"POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"Accept: application/jsonlines\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+        buf = b""
+        while not C._complete_response(buf):
+            b = s.recv(65536)
+            if not b:
+                break
+            buf += b
+        s.close()
+        st, _, out = C.parse_raw(buf)
+        got = [json.loads(line) for line in out.decode().splitlines()] if st == 200 else []
+        why = "" if len(got) == len(expected) else "status %d %r" % (st, out[:200])
+        for g, w in zip(got, expected):
+            why = why or C.same_prediction(g, w)
+    except OSError as e:
+        why = str(e)
+    check("unix socket/--unix-socket serves /invocations", not why, why)
+    rc = p.stop()
+    check("unix socket/clean exit removes the socket", rc == 0 and not os.path.exists(path),
+          "exit %r, exists %s" % (rc, os.path.exists(path)))
+    p.cleanup()
+
+
 def test_help(binary):
     import subprocess
     r = subprocess.run([binary, "serve", "--help"], capture_output=True, text=True)
@@ -731,6 +775,7 @@ def main():
         test_env_config(args.bin, model)
         test_bad_model(args.bin, model, tmp)
         test_help(args.bin)
+        test_unix_socket(args.bin, model, tmp, expected)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     C.finish()

@@ -238,6 +238,27 @@ def test_bad_env(binary, model):
               rc not in (0, None) and var in err, "exit %r: %s" % (rc, err[-300:]))
 
 
+def test_unix_upstream(binary, model, expected):
+    """TEXTCLF_UPSTREAM=unix: nginx reaches the daemon over a unix socket."""
+    try:
+        proc, port, _ = start_stack(binary, model, extra_env={"TEXTCLF_UPSTREAM": "unix"})
+    except RuntimeError as e:
+        check("nginx/unix upstream", False, str(e))
+        return
+    try:
+        st, _, data = C.invoke(port, json.dumps(H.TEXTS), "application/json", "application/jsonlines")
+        got = [json.loads(line) for line in data.decode().splitlines()] if st == 200 else []
+        why = "" if len(got) == len(expected) else "status %d, %d predictions" % (st, len(got))
+        for g, w in zip(got, expected):
+            why = why or C.same_prediction(g, w)
+        check("nginx/TEXTCLF_UPSTREAM=unix serves through a unix socket", not why and
+              "listening on unix:" in proc.stderr(), why or proc.stderr()[-300:])
+    finally:
+        rc = proc.stop()
+        check("nginx/unix upstream: clean exit", rc == 0, "exit %r" % rc)
+        proc.cleanup()
+
+
 def main():
     args = C.parse_args()
     if not os.access(NGINX, os.X_OK):
@@ -267,6 +288,7 @@ def main():
         test_env_limit(args.bin, model)
         test_idle_upstream(args.bin, model)
         test_bad_env(args.bin, model)
+        test_unix_upstream(args.bin, model, expected)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     C.finish()
