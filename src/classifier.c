@@ -476,9 +476,23 @@ static bool indices_ok(const tc_classifier *c, const tc_sparse *x)
 static void linear_decision(const tc_classifier *c, const tc_sparse *x, double *d)
 {
     const size_t R = c->rows;
+    if (R == 1) {
+        /* binary models: the same sums in the same order, in a register */
+        double acc = 0.0;
+        for (size_t i = 0; i < x->nnz; i++) {
+            if (i + 16 < x->nnz)
+                __builtin_prefetch(c->weights + x->index[i + 16]);
+            acc += x->value[i] * c->weights[x->index[i]];
+        }
+        d[0] = acc + c->intercept[0];
+        return;
+    }
     for (size_t r = 0; r < R; r++)
         d[r] = 0.0;
     for (size_t i = 0; i < x->nnz; i++) {
+        /* the rows are scattered over a large matrix: fetch a few columns ahead */
+        if (i + 16 < x->nnz)
+            __builtin_prefetch(c->weights + (size_t)x->index[i + 16] * R);
         const double v = x->value[i];
         const double *w = c->weights + (size_t)x->index[i] * R;
         for (size_t r = 0; r < R; r++)

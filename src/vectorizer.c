@@ -2,6 +2,22 @@
  * vectorizer.c - vocabulary/stop-word loading and scikit-learn 1.2
  * TfidfVectorizer.transform for one document (see tc_vectorizer.h).
  *
+ * Vocabulary index. Every vocabulary term is a sequence of space-separated parts
+ * (words); n-grams are looked up by word ids, never as strings:
+ *  - the word table maps each distinct word of the vocabulary (and each stop word)
+ *    to a node id: a one-word term's node is its term node (its column and idf, see
+ *    class_bits), any other word gets an id >= TERM_LIMIT, stop words get NODE_STOP.
+ *    A token is hashed and compared once;
+ *  - the edge table maps (node of the prefix w1..wk-1, node of word wk) to the node of
+ *    w1..wk: a term node if that n-gram is a term, else an id >= TERM_LIMIT (a prefix
+ *    of longer terms only). A document's n-gram costs one integer-keyed probe into a
+ *    64-byte bucket, is skipped outright when a word is not in the vocabulary, and
+ *    longer n-grams stop as soon as their prefix is unknown.
+ * Terms are indexed shortest first, so a prefix node that is itself a term already
+ * carries its term node when longer terms reach it. Terms of more than TC_NGRAM_LIMIT
+ * parts can never be produced by an analyzer (ngram_max <= 8); they are only
+ * checked for duplicates (a plain string table).
+ *
  * Float order matters for bit parity with scikit-learn:
  *  - tf is the integer count converted to double; binary sets 1; sublinear is
  *    log(tf) then + 1.0 (np.log in place, then X.data += 1);
@@ -12,12 +28,15 @@
  *    the sum runs from the highest column down; without idf the row keeps the
  *    ascending order CountVectorizer sorted it into.
  */
+/* madvise(MADV_HUGEPAGE) is a Linux extension */
+#define _DEFAULT_SOURCE 1
 #include "tc_vectorizer.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "tc_numparse.h"
 #include "tc_termtab.h"
@@ -25,35 +44,325 @@
 #include "tc_utf8.h"
 
 #define VOCAB_MAX_BYTES ((size_t)1 << 31)
+#define TC_NGRAM_LIMIT 8u
+
+#define NODE_NONE UINT32_MAX         /* no such word / n-gram; also: empty word slot */
+#define NODE_STOP (UINT32_MAX - 1u)  /* a stop word: dropped before n-grams are built */
+#define NODE_LIMIT (UINT32_MAX - 2u) /* node ids are below this */
+#define TERM_LIMIT UINT32_C(0x80000000) /* term nodes are below, other nodes from here */
+
+#define K1 UINT64_C(0x9e3779b97f4a7c15)
+#define K2 UINT64_C(0xd6e8feb86659fd93)
+#define K3 UINT64_C(0xff51afd7ed558ccd)
+
+/* Word table slot: open addressing, linear probing, at most half full. enc is
+ * word_enc (exact for words of <= 8 bytes); longer words also compare bytes 8.. with
+ * their copy in the pool, at pool offset tail[slot]. */
+typedef struct word_slot {
+    uint64_t enc;
+    uint32_t len;
+    uint32_t node;  /* NODE_NONE: empty */
+} word_slot;
+
+typedef struct word_table {
+    word_slot *slots;
+    uint32_t *tail;  /* per slot: pool offset of the word's bytes (words > 8 bytes) */
+    size_t mask, n;
+    char *pool;
+    size_t pool_len, pool_cap;
+} word_table;
+
+/* Edge bucket: one cache line, up to EDGE_SLOTS keys (parent | word << 32; unused
+ * keys are EDGE_EMPTY, which no lookup asks for), their child nodes, and a flag set
+ * when an insertion passed this bucket full (lookups then go on to the next one). */
+#define EDGE_SLOTS 5u
+#define EDGE_EMPTY UINT64_MAX
+typedef struct edge_bucket {
+    uint64_t key[EDGE_SLOTS];
+    uint32_t child[EDGE_SLOTS];
+    uint8_t used;
+    uint8_t overflow;
+    uint8_t pad[2];
+} edge_bucket;
 
 struct tc_vectorizer {
     tc_vectorizer_config cfg;
-    tc_termtab *vocab;
-    double *idf;         /* n_features */
-    tc_termtab *stop;    /* NULL: no stop words */
+    size_t n_features;
+    double *idf;          /* n_features */
+    /* A term's node is column << class_bits | its idf's index in idf_tab (idf values
+     * repeat: one per document frequency), so the idf comes with the lookup and not
+     * from a random read of idf[]; with too many distinct values, class_bits is 0 and
+     * idf_tab is idf (the index is the column). */
+    unsigned class_bits;
+    uint32_t class_mask;
+    unsigned key_bits;    /* term nodes are < 2^key_bits */
+    double *classes;      /* distinct idf values; NULL when idf_tab == idf */
+    const double *idf_tab;
+    tc_termtab *stop;     /* NULL: no stop words (load-time checks; lookups use words) */
+    word_table words;
+    edge_bucket *edges;
+    size_t n_buckets;
+    double log1p_tab[64]; /* log((double)c) + 1.0 for small counts c (sublinear_tf) */
 };
 
 struct tc_vectorizer_scratch {
     tc_tokenizer_scratch *tok;
-    tc_token *kept;      /* tokens left after stop-word removal */
-    size_t kept_cap;
-    tc_ngram_key *keys;  /* one block of n-grams to look up */
-    tc_term_ref *parts;  /* per kept token: its bytes */
-    uint64_t *part_hash; /* per kept token: tc_termtab_hash_part */
-    size_t parts_cap;
-    uint32_t *counts;    /* dense per-column counts, all zero between calls */
-    size_t counts_len;
-    uint32_t *cols;      /* columns seen in this document */
-    uint32_t *tmp;       /* radix sort buffer */
+    size_t tok_cap;       /* capacity of the per-token arrays below */
+    uint64_t *wh;         /* per token: word hash */
+    uint32_t *node;       /* per kept token: word node (NODE_NONE if unknown) */
+    uint32_t *cur;        /* per start position: node of the n-gram prefix */
+    uint64_t *keys;       /* one level's edge keys */
+    uint32_t *pos;        /* their start positions */
+    uint32_t *bidx;       /* their buckets */
+    uint32_t *child;      /* their results */
+    uint32_t *hits;       /* columns of the document's in-vocabulary n-grams, repeated */
+    uint32_t *tmp;        /* radix sort buffer */
+    uint32_t *cols;       /* distinct columns, ascending */
+    uint32_t *counts;     /* their counts */
     double *vals;
     size_t cols_cap;
 };
 
-/* n-grams are looked up in blocks with tc_termtab_find_ngrams, which joins their hashes
- * from the tokens' hashes, compares them piecewise (no n-gram string is ever built)
- * and prefetches table slots ahead: a document's lookups are independent, and one
- * cache miss per lookup would otherwise dominate transform time. */
-#define KEY_BLOCK 512u
+static inline uint64_t load_u64(const char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static inline uint64_t load_u32(const char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+/* a[0..n) == b[0..n) for short n, with overlapping word loads. */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 <= n; i += 8)
+            if (load_u64(a + i) != load_u64(b + i))
+                return false;
+        return load_u64(a + n - 8) == load_u64(b + n - 8);
+    }
+    if (n >= 4)
+        return load_u32(a) == load_u32(b) && load_u32(a + n - 4) == load_u32(b + n - 4);
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* A lookup table of `bytes`, cache-line aligned; large ones on transparent huge pages
+ * where the kernel offers them (random probes then miss the TLB far less often). */
+static void *alloc_table(size_t bytes)
+{
+    if (bytes < HUGE_PAGE)
+        return aligned_alloc(64, (bytes + 63) / 64 * 64);
+    size_t size = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    void *p = aligned_alloc(HUGE_PAGE, size);
+#ifdef MADV_HUGEPAGE
+    if (p != NULL)
+        (void)madvise(p, size, MADV_HUGEPAGE);  /* a hint: failure changes nothing */
+#endif
+    return p;
+}
+
+/* ---- word table ---------------------------------------------------------------------- */
+
+/* An encoding of s[0..len) that, together with len, identifies words of <= 8 bytes
+ * exactly (fixed-size overlapping loads cover every byte); longer words: the first 8. */
+static inline uint64_t word_enc(const char *s, size_t len)
+{
+    if (len >= 8)
+        return load_u64(s);
+    if (len >= 4)
+        return load_u32(s) | load_u32(s + len - 4) << 32;
+    if (len > 0)
+        return (uint64_t)(uint8_t)s[0] | (uint64_t)(uint8_t)s[len / 2] << 8 |
+               (uint64_t)(uint8_t)s[len - 1] << 16;
+    return 0;
+}
+
+static inline uint64_t word_hash(const char *s, size_t len, uint64_t enc)
+{
+    uint64_t h = (enc ^ ((uint64_t)len * K1)) * K2;
+    if (len > 8) {
+        size_t i = 8;
+        for (; i + 8 <= len; i += 8) {
+            h ^= h >> 29;
+            h = (h ^ load_u64(s + i)) * K2;
+        }
+        if (i < len) {
+            h ^= h >> 29;
+            h = (h ^ load_u64(s + len - 8)) * K2;
+        }
+    }
+    h ^= h >> 32;
+    h *= K3;
+    return h ^ (h >> 29);
+}
+
+static inline bool word_slot_is(const word_table *w, size_t p, const char *s, size_t len,
+                                uint64_t enc)
+{
+    const word_slot *sl = &w->slots[p];
+    return sl->enc == enc && sl->len == len &&
+           (len <= 8 || same_bytes(w->pool + w->tail[p] + 8, s + 8, len - 8));
+}
+
+/* Node of the word s[0..len) (hash h), NODE_NONE if absent. */
+static inline uint32_t word_find(const word_table *w, const char *s, size_t len, uint64_t h)
+{
+    uint64_t enc = word_enc(s, len);
+    for (size_t p = (size_t)h & w->mask;; p = (p + 1) & w->mask) {
+        uint32_t node = w->slots[p].node;
+        if (node == NODE_NONE || word_slot_is(w, p, s, len, enc))
+            return node;
+    }
+}
+
+static bool word_table_init(word_table *w, size_t expected)
+{
+    size_t cap = 64;
+    while (cap / 2 < expected)
+        cap *= 2;
+    w->slots = alloc_table(cap * sizeof *w->slots);
+    w->tail = malloc(cap * sizeof *w->tail);
+    if (w->slots == NULL || w->tail == NULL)
+        return false;
+    for (size_t i = 0; i < cap; i++)
+        w->slots[i].node = NODE_NONE;
+    w->mask = cap - 1;
+    return true;
+}
+
+static void word_table_free(word_table *w)
+{
+    free(w->slots);
+    free(w->tail);
+    free(w->pool);
+    memset(w, 0, sizeof *w);
+}
+
+static bool word_table_grow(word_table *w)
+{
+    size_t cap = (w->mask + 1) * 2;
+    word_slot *slots = alloc_table(cap * sizeof *slots);
+    uint32_t *tail = malloc(cap * sizeof *tail);
+    if (slots == NULL || tail == NULL) {
+        free(slots);
+        free(tail);
+        return false;
+    }
+    for (size_t i = 0; i < cap; i++)
+        slots[i].node = NODE_NONE;
+    for (size_t i = 0; i <= w->mask; i++) {
+        const word_slot *sl = &w->slots[i];
+        if (sl->node == NODE_NONE)
+            continue;
+        const char *bytes = sl->len > 8 ? w->pool + w->tail[i] : NULL;
+        uint64_t h = word_hash(bytes, sl->len, sl->enc);
+        size_t p = (size_t)h & (cap - 1);
+        while (slots[p].node != NODE_NONE)
+            p = (p + 1) & (cap - 1);
+        slots[p] = *sl;
+        tail[p] = w->tail[i];
+    }
+    free(w->slots);
+    free(w->tail);
+    w->slots = slots;
+    w->tail = tail;
+    w->mask = cap - 1;
+    return true;
+}
+
+/* Finds the word s[0..len) or inserts it with node `fresh`. Returns its slot's node
+ * field (a pointer, so the caller can change it), NULL when out of memory;
+ * *inserted tells which. */
+static uint32_t *word_upsert(word_table *w, const char *s, size_t len, uint32_t fresh,
+                             bool *inserted)
+{
+    *inserted = false;
+    if ((w->n + 1) * 2 > w->mask + 1 && !word_table_grow(w))
+        return NULL;
+    uint64_t enc = word_enc(s, len);
+    size_t p = (size_t)word_hash(s, len, enc) & w->mask;
+    for (; w->slots[p].node != NODE_NONE; p = (p + 1) & w->mask)
+        if (word_slot_is(w, p, s, len, enc))
+            return &w->slots[p].node;
+    if (len > 8) {
+        if (len > UINT32_MAX - w->pool_len)
+            return NULL;
+        if (w->pool_len + len > w->pool_cap) {
+            size_t cap = w->pool_cap ? w->pool_cap * 2 : 4096;
+            while (cap < w->pool_len + len)
+                cap *= 2;
+            char *pool = realloc(w->pool, cap);
+            if (pool == NULL)
+                return NULL;
+            w->pool = pool;
+            w->pool_cap = cap;
+        }
+        memcpy(w->pool + w->pool_len, s, len);
+        w->tail[p] = (uint32_t)w->pool_len;
+        w->pool_len += len;
+    }
+    w->slots[p].enc = enc;
+    w->slots[p].len = (uint32_t)len;
+    w->slots[p].node = fresh;
+    w->n++;
+    *inserted = true;
+    return &w->slots[p].node;
+}
+
+/* ---- edge table ---------------------------------------------------------------------- */
+
+static inline uint64_t edge_key(uint32_t parent, uint32_t word)
+{
+    return (uint64_t)parent | (uint64_t)word << 32;
+}
+
+static inline uint32_t edge_bucket_of(uint64_t key, size_t n_buckets)
+{
+    uint64_t h = key * K2;
+    h ^= h >> 29;
+    h *= K3;
+    return (uint32_t)(((h >> 32) * (uint64_t)n_buckets) >> 32);
+}
+
+static inline uint32_t edge_find(const edge_bucket *edges, size_t n_buckets, uint64_t key,
+                                 size_t b)
+{
+    for (;;) {
+        const edge_bucket *bk = &edges[b];
+        for (unsigned k = 0; k < EDGE_SLOTS; k++)
+            if (bk->key[k] == key)
+                return bk->child[k];
+        if (!bk->overflow)
+            return NODE_NONE;
+        b = b + 1 == n_buckets ? 0 : b + 1;
+    }
+}
+
+/* Inserts a key known to be absent; the table has room (sized at load). */
+static void edge_insert(edge_bucket *edges, size_t n_buckets, uint64_t key, uint32_t child)
+{
+    size_t b = edge_bucket_of(key, n_buckets);
+    while (edges[b].used == EDGE_SLOTS) {
+        edges[b].overflow = 1;
+        b = b + 1 == n_buckets ? 0 : b + 1;
+    }
+    edge_bucket *bk = &edges[b];
+    bk->key[bk->used] = key;
+    bk->child[bk->used] = child;
+    bk->used++;
+}
+
+_Static_assert(sizeof(edge_bucket) == 64, "an edge bucket is one cache line");
 
 /* ---- loading ------------------------------------------------------------------------ */
 
@@ -98,37 +407,6 @@ static tc_status check_utf8(const char *name, const char *data, size_t len, char
         return tc_fail(err, TC_EFORMAT, "%s:%zu: invalid UTF-8 at byte %zu", name,
                        tc_line_of_offset(data, bad), bad);
     return TC_OK;
-}
-
-static inline uint64_t load_u64(const char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
-static inline uint64_t load_u32(const char *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
-/* a[0..n) == b[0..n) for short n, with overlapping word loads. */
-static inline bool same_bytes(const char *a, const char *b, size_t n)
-{
-    if (n >= 8) {
-        for (size_t i = 0; i + 8 <= n; i += 8)
-            if (load_u64(a + i) != load_u64(b + i))
-                return false;
-        return load_u64(a + n - 8) == load_u64(b + n - 8);
-    }
-    if (n >= 4)
-        return load_u32(a) == load_u32(b) && load_u32(a + n - 4) == load_u32(b + n - 4);
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i])
-            return false;
-    return true;
 }
 
 /* True if s[0..n) contains a TAB or CR: 8 bytes at a time. */
@@ -220,10 +498,237 @@ static bool parse_idf(idf_cache_entry *cache, const char *s, size_t n, double *o
     return true;
 }
 
-#define VOCAB_BATCH 2048u
+/* Number of ' ' bytes in s[0..n): 8 bytes at a time. */
+static size_t count_spaces(const char *s, size_t n)
+{
+    const uint64_t lo7 = UINT64_C(0x7f7f7f7f7f7f7f7f), sp = UINT64_C(0x2020202020202020);
+    size_t c = 0, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v = load_u64(s + i) ^ sp;
+        /* high bit of each byte set iff that byte of v is zero, exactly */
+        uint64_t z = ~(((v & lo7) + lo7) | v | lo7);
+        c += (size_t)__builtin_popcountll(z);
+    }
+    for (; i < n; i++)
+        c += s[i] == ' ';
+    return c;
+}
 
-/* Lines are parsed a batch at a time and the batch's terms go into the table with
- * tc_termtab_add_many, which prefetches slots (one cache miss per term otherwise). */
+typedef struct term_line {
+    const char *s;
+    uint32_t len;
+    uint32_t parts;  /* capped at TC_NGRAM_LIMIT + 1 */
+} term_line;
+
+static tc_status dup_error(const char *name, const term_line *t, size_t line, size_t first_col,
+                           char *err)
+{
+    return tc_fail(err, TC_EFORMAT, "%s:%zu: duplicate term \"%.*s\" (first at line %zu)", name,
+                   line, (int)(t->len > 80 ? 80 : t->len), t->s, first_col + 2);
+}
+
+/* Adds term `col` (2..TC_NGRAM_LIMIT parts) to the index; its shorter prefixes that
+ * are terms are already in (terms go in by increasing length). */
+static tc_status index_ngram(tc_vectorizer *v, const char *name, const term_line *t, uint32_t col,
+                             uint32_t tn, uint32_t *next_id, char *err)
+{
+    const char *s = t->s, *end = t->s + t->len;
+    uint32_t node = NODE_NONE;
+    for (unsigned k = 0; k < t->parts; k++) {
+        const char *sp = memchr(s, ' ', (size_t)(end - s));
+        const char *pe = sp != NULL ? sp : end;
+        bool ins;
+        uint32_t *wn = word_upsert(&v->words, s, (size_t)(pe - s), *next_id, &ins);
+        if (wn == NULL)
+            return tc_fail(err, TC_ENOMEM, "%s: out of memory", name);
+        if (ins)
+            ++*next_id;
+        if (k == 0) {
+            node = *wn;
+        } else {
+            uint64_t key = edge_key(node, *wn);
+            uint32_t child = edge_find(v->edges, v->n_buckets, key,
+                                       edge_bucket_of(key, v->n_buckets));
+            if (k + 1 == t->parts) {
+                /* a node of this length exists only if an equal term came first */
+                if (child != NODE_NONE)
+                    return dup_error(name, t, (size_t)col + 2, child >> v->class_bits, err);
+                edge_insert(v->edges, v->n_buckets, key, tn);
+            } else {
+                if (child == NODE_NONE) {
+                    child = (*next_id)++;
+                    edge_insert(v->edges, v->n_buckets, key, child);
+                }
+                node = child;
+            }
+        }
+        s = pe + 1;
+    }
+    return TC_OK;
+}
+
+/* Builds the word and edge tables from the parsed lines (see the top of the file). */
+static tc_status build_index(tc_vectorizer *v, const char *name, const term_line *terms, size_t n,
+                             const uint32_t *cls, char *err)
+{
+    size_t by_parts[TC_NGRAM_LIMIT + 3] = {0};
+    uint64_t edges = 0, parts = 0;
+    for (size_t i = 0; i < n; i++) {
+        by_parts[terms[i].parts + 1]++;
+        parts += terms[i].parts;
+        if (terms[i].parts <= TC_NGRAM_LIMIT)
+            edges += terms[i].parts - 1;
+    }
+    if (n >= TERM_LIMIT || parts >= NODE_LIMIT - TERM_LIMIT)
+        return tc_fail(err, TC_ENOMEM, "%s: too many terms (%zu)", name, n);
+    for (size_t k = 1; k < TC_NGRAM_LIMIT + 3; k++)
+        by_parts[k] += by_parts[k - 1];
+    /* by_parts[p] = first position of p-part terms in order[] (stable by column) */
+    size_t first_long = by_parts[TC_NGRAM_LIMIT + 1];  /* long terms sort last */
+    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
+    tc_termtab *long_terms = NULL;
+    tc_status st = TC_OK;
+    v->n_buckets = (size_t)(edges * 2 / 7) + 1;  /* at most 70% of the slots used */
+    v->edges = alloc_table(v->n_buckets * sizeof *v->edges);
+    size_t ones = by_parts[2] - by_parts[1];
+    if (order == NULL || v->edges == NULL || !word_table_init(&v->words, ones + ones / 4)) {
+        st = tc_fail(err, TC_ENOMEM, "%s: out of memory for %zu terms", name, n);
+        goto out;
+    }
+    for (size_t b = 0; b < v->n_buckets; b++) {
+        for (unsigned k = 0; k < EDGE_SLOTS; k++) {
+            v->edges[b].key[k] = EDGE_EMPTY;
+            v->edges[b].child[k] = NODE_NONE;
+        }
+        v->edges[b].used = 0;
+        v->edges[b].overflow = 0;
+        v->edges[b].pad[0] = v->edges[b].pad[1] = 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        order[by_parts[terms[i].parts]++] = (uint32_t)i;
+    uint32_t next_id = TERM_LIMIT;
+    for (size_t r = 0; r < n; r++) {
+        uint32_t col = order[r];
+        const term_line *t = &terms[col];
+        uint32_t tn = col << v->class_bits | cls[col];
+        if (t->parts == 1) {
+            bool ins;
+            uint32_t *wn = word_upsert(&v->words, t->s, t->len, tn, &ins);
+            if (wn == NULL) {
+                st = tc_fail(err, TC_ENOMEM, "%s: out of memory", name);
+                goto out;
+            }
+            if (!ins) {
+                st = dup_error(name, t, (size_t)col + 2, *wn >> v->class_bits, err);
+                goto out;
+            }
+        } else if (t->parts <= TC_NGRAM_LIMIT) {
+            if ((st = index_ngram(v, name, t, col, tn, &next_id, err)) != TC_OK)
+                goto out;
+        } else {
+            /* unreachable by any n-gram range: only checked for duplicates */
+            if (long_terms == NULL && (long_terms = tc_termtab_new(n - r)) == NULL) {
+                st = tc_fail(err, TC_ENOMEM, "%s: out of memory", name);
+                goto out;
+            }
+            uint32_t prev = 0;
+            st = tc_termtab_add(long_terms, t->s, t->len, &prev);
+            if (st == TC_EFORMAT) {
+                /* long_terms holds them in order[] order from first_long on */
+                st = dup_error(name, t, (size_t)col + 2, order[first_long + prev], err);
+                goto out;
+            }
+            if (st != TC_OK) {
+                st = tc_fail(err, st, "%s: out of memory", name);
+                goto out;
+            }
+        }
+    }
+out:
+    free(order);
+    tc_termtab_free(&long_terms);
+    return st;
+}
+
+/* Bits needed for the values 0..n-1 (0 for n <= 1). */
+static unsigned bits_for(size_t n)
+{
+    unsigned b = 0;
+    while (b < 64 && ((size_t)1 << b) < n)
+        b++;
+    return b;
+}
+
+/* cls[j] = index of idf[j] among the distinct idf values (by bits), and class_bits,
+ * class_mask, classes, idf_tab as described in struct tc_vectorizer. */
+static tc_status idf_classes(tc_vectorizer *v, uint32_t *cls, const char *name, char *err)
+{
+    size_t n = v->n_features, cap = 1024, nc = 0;
+    unsigned col_bits = bits_for(n);
+    uint64_t *keys = NULL;
+    uint32_t *ids = NULL;
+    tc_status st = TC_OK;
+    bool fits = true;
+    for (size_t i = 0; i < n; i++) {
+        if ((nc + 1) * 2 > cap || keys == NULL) {
+            if (col_bits + bits_for(nc + 1) > 31) {
+                fits = false;  /* more classes than bits: class = column */
+                break;
+            }
+            /* (re)start with a value -> class table twice as large */
+            if (keys != NULL)
+                cap *= 2;
+            free(keys);
+            free(ids);
+            keys = malloc(cap * sizeof *keys);
+            ids = malloc(cap * sizeof *ids);
+            if (keys == NULL || ids == NULL) {
+                st = tc_fail(err, TC_ENOMEM, "%s: out of memory", name);
+                goto out;
+            }
+            memset(ids, 0xff, cap * sizeof *ids);
+            nc = 0;
+            i = 0;
+        }
+        uint64_t b;
+        memcpy(&b, &v->idf[i], 8);
+        uint64_t h = b * K2;
+        size_t p = (size_t)(h ^ (h >> 29)) & (cap - 1);
+        while (ids[p] != UINT32_MAX && keys[p] != b)
+            p = (p + 1) & (cap - 1);
+        if (ids[p] == UINT32_MAX) {
+            keys[p] = b;
+            ids[p] = (uint32_t)nc++;
+        }
+        cls[i] = ids[p];
+    }
+    unsigned cb = bits_for(nc);
+    if (!fits || nc < 2 || col_bits + cb > 31) {
+        v->class_bits = 0;
+        v->key_bits = col_bits;
+        v->class_mask = UINT32_MAX;
+        v->idf_tab = v->idf;
+        memset(cls, 0, n * sizeof *cls);
+        goto out;
+    }
+    v->classes = malloc(nc * sizeof *v->classes);
+    if (v->classes == NULL) {
+        st = tc_fail(err, TC_ENOMEM, "%s: out of memory", name);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        v->classes[cls[i]] = v->idf[i];
+    v->class_bits = cb;
+    v->key_bits = col_bits + cb;
+    v->class_mask = ((uint32_t)1 << cb) - 1;
+    v->idf_tab = v->classes;
+out:
+    free(keys);
+    free(ids);
+    return st;
+}
+
+/* Parses the lines (checks in file order), then indexes the terms. */
 static tc_status load_vocab(tc_vectorizer *v, const char *name, const char *data, size_t len,
                             char *err)
 {
@@ -233,80 +738,91 @@ static tc_status load_vocab(tc_vectorizer *v, const char *name, const char *data
         return st;
     if ((st = check_utf8(name, data, len, err)) != TC_OK)
         return st;
-    v->vocab = tc_termtab_new(n);
     v->idf = malloc((n ? n : 1) * sizeof *v->idf);
-    tc_term_ref *refs = malloc(VOCAB_BATCH * sizeof *refs);
+    term_line *terms = malloc((n ? n : 1) * sizeof *terms);
     idf_cache_entry *cache = calloc(IDF_CACHE, sizeof *cache);
-    /* the terms' bytes are fewer than the file's */
-    if (v->vocab == NULL || v->idf == NULL || refs == NULL || cache == NULL ||
-        tc_termtab_reserve(v->vocab, n, len - pos) != TC_OK) {
+    uint32_t *cls = NULL;
+    if (v->idf == NULL || terms == NULL || cache == NULL) {
         st = tc_fail(err, TC_ENOMEM, "%s: out of memory for %zu terms", name, n);
         goto out;
     }
     size_t i = 0;
-    while (pos < len) {
-        size_t first = i, nb = 0;
-        for (; nb < VOCAB_BATCH && pos < len; i++, nb++) {
-            size_t line = i + 2;
-            const char *s = data + pos;
-            const char *nl = memchr(s, '\n', len - pos);
-            if (nl == NULL) {
-                st = tc_fail(err, TC_EFORMAT, "%s:%zu: truncated (last line has no newline)",
-                             name, line);
-                goto out;
-            }
-            if (i >= n) {
-                st = tc_fail(err, TC_EFORMAT, "%s:%zu: more terms than the header's count %zu",
-                             name, line, n);
-                goto out;
-            }
-            size_t ll = (size_t)(nl - s);
-            const char *tab = memchr(s, '\t', ll);
-            if (tab == NULL) {
-                st = tc_fail(err, TC_EFORMAT, "%s:%zu: expected <idf><TAB><term>", name, line);
-                goto out;
-            }
-            double idf;
-            if (!parse_idf(cache, s, (size_t)(tab - s), &idf)) {
-                st = tc_fail(err, TC_EFORMAT, "%s:%zu: bad idf \"%.*s\"", name, line,
-                             (int)(tab - s > 40 ? 40 : tab - s), s);
-                goto out;
-            }
-            if (!(idf > 0.0)) {
-                st = tc_fail(err, TC_EFORMAT, "%s:%zu: idf must be > 0, got %.17g", name, line,
-                             idf);
-                goto out;
-            }
-            const char *term = tab + 1;
-            size_t tl = (size_t)(nl - term);
-            if ((st = check_term(name, line, term, tl, "term", err)) != TC_OK)
-                goto out;
-            refs[nb].s = term;
-            refs[nb].len = tl;
-            v->idf[i] = idf;
-            pos += ll + 1;
-        }
-        size_t dup = 0;
-        uint32_t prev = 0;
-        st = tc_termtab_add_many(v->vocab, refs, nb, &dup, &prev);
-        if (st == TC_EFORMAT) {
-            st = tc_fail(err, TC_EFORMAT, "%s:%zu: duplicate term \"%.*s\" (first at line %zu)",
-                         name, first + dup + 2, (int)(refs[dup].len > 80 ? 80 : refs[dup].len),
-                         refs[dup].s, (size_t)prev + 2);
+    for (; pos < len; i++) {
+        size_t line = i + 2;
+        const char *s = data + pos;
+        const char *nl = memchr(s, '\n', len - pos);
+        if (nl == NULL) {
+            st = tc_fail(err, TC_EFORMAT, "%s:%zu: truncated (last line has no newline)", name,
+                         line);
             goto out;
         }
-        if (st != TC_OK) {
-            st = tc_fail(err, st, "%s: out of memory", name);
+        if (i >= n) {
+            st = tc_fail(err, TC_EFORMAT, "%s:%zu: more terms than the header's count %zu", name,
+                         line, n);
             goto out;
         }
+        size_t ll = (size_t)(nl - s);
+        const char *tab = memchr(s, '\t', ll);
+        if (tab == NULL) {
+            st = tc_fail(err, TC_EFORMAT, "%s:%zu: expected <idf><TAB><term>", name, line);
+            goto out;
+        }
+        double idf;
+        if (!parse_idf(cache, s, (size_t)(tab - s), &idf)) {
+            st = tc_fail(err, TC_EFORMAT, "%s:%zu: bad idf \"%.*s\"", name, line,
+                         (int)(tab - s > 40 ? 40 : tab - s), s);
+            goto out;
+        }
+        if (!(idf > 0.0)) {
+            st = tc_fail(err, TC_EFORMAT, "%s:%zu: idf must be > 0, got %.17g", name, line, idf);
+            goto out;
+        }
+        const char *term = tab + 1;
+        size_t tl = (size_t)(nl - term);
+        if ((st = check_term(name, line, term, tl, "term", err)) != TC_OK)
+            goto out;
+        size_t sp = count_spaces(term, tl);
+        terms[i].s = term;
+        terms[i].len = (uint32_t)tl;  /* < VOCAB_MAX_BYTES */
+        terms[i].parts = (uint32_t)(sp < TC_NGRAM_LIMIT ? sp + 1 : TC_NGRAM_LIMIT + 1);
+        v->idf[i] = idf;
+        pos += ll + 1;
     }
-    if (i != n)
+    if (i != n) {
         st = tc_fail(err, TC_EFORMAT, "%s:%zu: truncated: header says %zu terms, file has %zu",
                      name, i + 2, n, i);
+        goto out;
+    }
+    v->n_features = n;
+    cls = malloc((n ? n : 1) * sizeof *cls);
+    if (cls == NULL) {
+        st = tc_fail(err, TC_ENOMEM, "%s: out of memory for %zu terms", name, n);
+        goto out;
+    }
+    if ((st = idf_classes(v, cls, name, err)) != TC_OK)
+        goto out;
+    st = build_index(v, name, terms, n, cls, err);
 out:
-    free(refs);
+    free(cls);
+    free(terms);
     free(cache);
     return st;
+}
+
+/* Stop words become words of the index with NODE_STOP (a stop word that is also a
+ * vocabulary word never reaches the vocabulary: sklearn drops it first). */
+static tc_status index_stopwords(tc_vectorizer *v, const char *name, char *err)
+{
+    for (size_t i = 0; i < tc_termtab_size(v->stop); i++) {
+        size_t len;
+        const char *s = tc_termtab_term(v->stop, i, &len);
+        bool ins;
+        uint32_t *wn = word_upsert(&v->words, s, len, NODE_STOP, &ins);
+        if (wn == NULL)
+            return tc_fail(err, TC_ENOMEM, "%s: out of memory", name);
+        *wn = NODE_STOP;
+    }
+    return TC_OK;
 }
 
 static tc_status load_stopwords(tc_vectorizer *v, const char *name, const char *data,
@@ -347,7 +863,7 @@ static tc_status load_stopwords(tc_vectorizer *v, const char *name, const char *
 
 static tc_status check_config(const tc_vectorizer_config *cfg, char *err)
 {
-    if (cfg->ngram_min < 1 || cfg->ngram_min > cfg->ngram_max || cfg->ngram_max > 8)
+    if (cfg->ngram_min < 1 || cfg->ngram_min > cfg->ngram_max || cfg->ngram_max > TC_NGRAM_LIMIT)
         return tc_fail(err, TC_EFORMAT, "ngram_range [%u, %u] outside 1 <= min <= max <= 8",
                        cfg->ngram_min, cfg->ngram_max);
     if (cfg->norm != TC_NORM_NONE && cfg->norm != TC_NORM_L1 && cfg->norm != TC_NORM_L2)
@@ -367,11 +883,19 @@ tc_status tc_vectorizer_load_mem(const tc_vectorizer_config *cfg, const char *vo
     if (v == NULL)
         return tc_fail(err, TC_ENOMEM, "out of memory");
     v->cfg = *cfg;
+    for (unsigned c = 1; c < 64; c++) {
+        double x = log((double)c);
+        x += 1.0;
+        v->log1p_tab[c] = x;
+    }
     if ((st = load_vocab(v, vocab_name, vocab, vocab_len, err)) != TC_OK)
         goto fail;
-    if (stop != NULL &&
-        (st = load_stopwords(v, stop_name ? stop_name : "stopwords", stop, stop_len, err)) != TC_OK)
-        goto fail;
+    if (stop != NULL) {
+        const char *sn = stop_name ? stop_name : "stopwords";
+        if ((st = load_stopwords(v, sn, stop, stop_len, err)) != TC_OK ||
+            (st = index_stopwords(v, sn, err)) != TC_OK)
+            goto fail;
+    }
     *out = v;
     return TC_OK;
 fail:
@@ -399,14 +923,16 @@ void tc_vectorizer_free(tc_vectorizer **v)
 {
     if (v == NULL || *v == NULL)
         return;
-    tc_termtab_free(&(*v)->vocab);
     tc_termtab_free(&(*v)->stop);
+    word_table_free(&(*v)->words);
+    free((*v)->edges);
     free((*v)->idf);
+    free((*v)->classes);
     free(*v);
     *v = NULL;
 }
 
-size_t tc_vectorizer_n_features(const tc_vectorizer *v) { return tc_termtab_size(v->vocab); }
+size_t tc_vectorizer_n_features(const tc_vectorizer *v) { return v->n_features; }
 
 const tc_vectorizer_config *tc_vectorizer_config_of(const tc_vectorizer *v) { return &v->cfg; }
 
@@ -429,31 +955,50 @@ void tc_vectorizer_scratch_free(tc_vectorizer_scratch **s)
 {
     if (s == NULL || *s == NULL)
         return;
-    tc_tokenizer_scratch_free(&(*s)->tok);
-    free((*s)->kept);
-    free((*s)->keys);
-    free((*s)->parts);
-    free((*s)->part_hash);
-    free((*s)->counts);
-    free((*s)->cols);
-    free((*s)->tmp);
-    free((*s)->vals);
-    free(*s);
+    tc_vectorizer_scratch *x = *s;
+    tc_tokenizer_scratch_free(&x->tok);
+    free(x->wh);
+    free(x->node);
+    free(x->cur);
+    free(x->keys);
+    free(x->pos);
+    free(x->bidx);
+    free(x->child);
+    free(x->hits);
+    free(x->tmp);
+    free(x->counts);
+    free(x->cols);
+    free(x->vals);
+    free(x);
     *s = NULL;
 }
 
-static bool grow(void **p, size_t *cap, size_t need, size_t elem)
+static bool grow_array(void **p, size_t cap, size_t elem)
 {
-    if (need <= *cap)
-        return true;
-    size_t c = *cap ? *cap : 64;
-    while (c < need)
-        c *= 2;
-    void *q = realloc(*p, c * elem);
+    void *q = realloc(*p, cap * elem);
     if (q == NULL)
         return false;
     *p = q;
-    *cap = c;
+    return true;
+}
+
+/* Per-token arrays for nt tokens. */
+static bool ensure_tokens(tc_vectorizer_scratch *s, size_t nt)
+{
+    if (nt <= s->tok_cap)
+        return true;
+    size_t c = s->tok_cap ? s->tok_cap : 256;
+    while (c < nt)
+        c *= 2;
+    if (!grow_array((void **)&s->wh, c, sizeof *s->wh) ||
+        !grow_array((void **)&s->node, c, sizeof *s->node) ||
+        !grow_array((void **)&s->cur, c, sizeof *s->cur) ||
+        !grow_array((void **)&s->keys, c, sizeof *s->keys) ||
+        !grow_array((void **)&s->pos, c, sizeof *s->pos) ||
+        !grow_array((void **)&s->bidx, c, sizeof *s->bidx) ||
+        !grow_array((void **)&s->child, c, sizeof *s->child))
+        return false;
+    s->tok_cap = c;
     return true;
 }
 
@@ -464,184 +1009,200 @@ static bool ensure_cols(tc_vectorizer_scratch *s, size_t need)
     size_t c = s->cols_cap ? s->cols_cap : 256;
     while (c < need)
         c *= 2;
-    uint32_t *a = realloc(s->cols, c * sizeof *a);
-    if (a != NULL)
-        s->cols = a;
-    uint32_t *b = realloc(s->tmp, c * sizeof *b);
-    if (b != NULL)
-        s->tmp = b;
-    double *d = realloc(s->vals, c * sizeof *d);
-    if (d != NULL)
-        s->vals = d;
-    if (a == NULL || b == NULL || d == NULL)
+    if (!grow_array((void **)&s->hits, c, sizeof *s->hits) ||
+        !grow_array((void **)&s->tmp, c, sizeof *s->tmp) ||
+        !grow_array((void **)&s->cols, c, sizeof *s->cols) ||
+        !grow_array((void **)&s->counts, c, sizeof *s->counts) ||
+        !grow_array((void **)&s->vals, c, sizeof *s->vals))
         return false;
     s->cols_cap = c;
     return true;
 }
 
-/* Ascending sort of a[0..n): insertion sort for short rows, else LSD radix on bytes,
- * skipping bytes in which all keys agree. */
-static void sort_u32(uint32_t *a, uint32_t *tmp, size_t n)
-{
-    if (n < 48) {
-        for (size_t i = 1; i < n; i++) {
-            uint32_t x = a[i];
-            size_t j = i;
-            while (j > 0 && a[j - 1] > x) {
-                a[j] = a[j - 1];
-                j--;
-            }
-            a[j] = x;
-        }
-        return;
-    }
-    uint32_t or_all = 0, and_all = UINT32_MAX;
-    for (size_t i = 0; i < n; i++) {
-        or_all |= a[i];
-        and_all &= a[i];
-    }
-    uint32_t *src = a, *dst = tmp;
-    for (unsigned shift = 0; shift < 32; shift += 8) {
-        if ((((or_all ^ and_all) >> shift) & 0xffu) == 0)
-            continue;
-        size_t cnt[256] = {0};
-        for (size_t i = 0; i < n; i++)
-            cnt[(src[i] >> shift) & 0xffu]++;
-        size_t sum = 0;
-        for (unsigned b = 0; b < 256; b++) {
-            size_t c = cnt[b];
-            cnt[b] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++)
-            dst[cnt[(src[i] >> shift) & 0xffu]++] = src[i];
-        uint32_t *t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != a)
-        memcpy(a, src, n * sizeof *a);
-}
+#define WORD_AHEAD 8u
+#define EDGE_AHEAD 32u
 
-/* Looks up keys[0..nk) and counts the hits. */
-static void probe_block(const tc_vectorizer *v, tc_vectorizer_scratch *s, size_t nk,
-                        size_t *ncols)
+/* node[] = the word nodes of the document's tokens, stop words dropped; returns how
+ * many. Hashes first, then probes with slots prefetched a few tokens ahead. */
+static size_t lookup_words(const tc_vectorizer *v, tc_vectorizer_scratch *s, const char *txt,
+                           const tc_token *toks, size_t nt)
 {
-    int64_t found[KEY_BLOCK];
-    uint32_t hit[KEY_BLOCK];
-    uint32_t *counts = s->counts, *cols = s->cols;
-    tc_termtab_find_ngrams(v->vocab, s->parts, s->part_hash, s->keys, nk, found);
-    size_t nh = 0;
-    for (size_t i = 0; i < nk; i++) {
-        if (found[i] >= 0) {
-            __builtin_prefetch(&counts[found[i]], 1);
-            hit[nh++] = (uint32_t)found[i];
-        }
-    }
-    /* counting in a second pass, so the counters' cache lines are already on their way */
-    size_t nc = *ncols;
-    for (size_t i = 0; i < nh; i++) {
-        uint32_t j = hit[i];
-        if (counts[j]++ == 0)
-            cols[nc++] = j;
-    }
-    *ncols = nc;
-}
-
-/* Counts every in-vocabulary n-gram of toks[0..nt) (unigrams first, as sklearn
- * builds them; the order does not matter for counts). */
-static void count_ngrams(const tc_vectorizer *v, tc_vectorizer_scratch *s, const char *txt,
-                         const tc_token *toks, size_t nt, size_t *ncols)
-{
-    unsigned nmin = v->cfg.ngram_min, nmax = v->cfg.ngram_max;
-    tc_term_ref *parts = s->parts;
+    const word_table *w = &v->words;
+    uint64_t *wh = s->wh;
+    uint32_t *node = s->node;
     for (size_t i = 0; i < nt; i++) {
-        parts[i].s = txt + toks[i].off;
-        parts[i].len = toks[i].len;
+        const char *p = txt + toks[i].off;
+        wh[i] = word_hash(p, toks[i].len, word_enc(p, toks[i].len));
     }
-    tc_termtab_hash_parts(parts, nt, s->part_hash);
-    size_t nk = 0;
-    for (unsigned n = nmin; n <= nmax && n <= nt; n++) {
-        for (size_t i = 0; i + n <= nt; i++) {
-            s->keys[nk].first = (uint32_t)i;
-            s->keys[nk].n = n;
-            if (++nk == KEY_BLOCK) {
-                probe_block(v, s, nk, ncols);
-                nk = 0;
+    for (size_t i = 0; i < nt && i < WORD_AHEAD; i++)
+        __builtin_prefetch(&w->slots[wh[i] & w->mask]);
+    size_t k = 0;
+    for (size_t i = 0; i < nt; i++) {
+        if (i + WORD_AHEAD < nt)
+            __builtin_prefetch(&w->slots[wh[i + WORD_AHEAD] & w->mask]);
+        uint32_t u = word_find(w, txt + toks[i].off, toks[i].len, wh[i]);
+        node[k] = u;
+        k += u != NODE_STOP;
+    }
+    return k;
+}
+
+/* child[t] = edge(keys[t]) for t < m, buckets prefetched ahead. */
+static void lookup_edges(const tc_vectorizer *v, tc_vectorizer_scratch *s, size_t m)
+{
+    const edge_bucket *e = v->edges;
+    const size_t nb = v->n_buckets;
+    const uint64_t *keys = s->keys;
+    uint32_t *bidx = s->bidx, *child = s->child;
+    for (size_t t = 0; t < m; t++) {
+        bidx[t] = edge_bucket_of(keys[t], nb);
+        if (t < EDGE_AHEAD)
+            __builtin_prefetch(&e[bidx[t]]);
+    }
+    for (size_t t = 0; t < m; t++) {
+        if (t + EDGE_AHEAD < m)
+            __builtin_prefetch(&e[bidx[t + EDGE_AHEAD]]);
+        child[t] = edge_find(e, nb, keys[t], bidx[t]);
+    }
+}
+
+/* hits[] = the columns of every in-vocabulary n-gram (min_n..max_n) of the k kept
+ * tokens in node[], in no particular order; returns how many. */
+static size_t find_ngrams(const tc_vectorizer *v, tc_vectorizer_scratch *s, size_t k)
+{
+    uint32_t *hits = s->hits;
+    size_t nh = 0;
+    const unsigned nmin = v->cfg.ngram_min, nmax = v->cfg.ngram_max;
+    const uint32_t *node = s->node;
+    if (nmin == 1)
+        for (size_t i = 0; i < k; i++) {
+            hits[nh] = node[i];
+            nh += node[i] < TERM_LIMIT;
+        }
+    /* level n: the n-gram starting at i = edge(prefix node of its first n-1 words,
+     * node of its last word); cur[i] holds the prefix nodes (level 1: node[] itself) */
+    const uint32_t *cur = node;
+    for (unsigned n = 2; n <= nmax && n <= k; n++) {
+        size_t m = 0;
+        for (size_t i = 0; i + n <= k; i++) {
+            uint32_t p = cur[i], w = node[i + n - 1];
+            if (p != NODE_NONE && w != NODE_NONE) {
+                s->keys[m] = edge_key(p, w);
+                s->pos[m++] = (uint32_t)i;
             }
         }
+        if (m == 0)
+            break;
+        lookup_edges(v, s, m);
+        const uint32_t *child = s->child;
+        if (n >= nmin)
+            for (size_t t = 0; t < m; t++) {
+                hits[nh] = child[t];
+                nh += child[t] < TERM_LIMIT;
+            }
+        if (n < nmax) {
+            uint32_t *next = s->cur;
+            for (size_t i = 0; i + n <= k; i++)
+                next[i] = NODE_NONE;
+            for (size_t t = 0; t < m; t++)
+                next[s->pos[t]] = child[t];
+            cur = next;
+        }
     }
-    probe_block(v, s, nk, ncols);
+    return nh;
+}
+
+static void insertion_sort(uint32_t *a, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        uint32_t x = a[i];
+        size_t j = i;
+        for (; j > 0 && a[j - 1] > x; j--)
+            a[j] = a[j - 1];
+        a[j] = x;
+    }
+}
+
+/* Ascending sort of a[0..n) (keys < 2^key_bits): one counting pass on the top bits
+ * into about n buckets, then insertion sort, which has little left to do (a bucket
+ * holds a few keys). The result is in a or tmp: returned. */
+static uint32_t *sort_u32(uint32_t *a, uint32_t *tmp, size_t n, unsigned key_bits)
+{
+    if (n < 32) {
+        insertion_sort(a, n);
+        return a;
+    }
+    unsigned b = 5;
+    while (b < 12 && ((size_t)1 << b) < n)
+        b++;
+    unsigned shift = key_bits > b ? key_bits - b : 0;
+    uint32_t cnt[(1u << 12) + 1];
+    size_t nb = (size_t)1 << b;
+    memset(cnt, 0, (nb + 1) * sizeof cnt[0]);
+    for (size_t i = 0; i < n; i++)
+        cnt[(a[i] >> shift) + 1]++;
+    for (size_t k = 1; k < nb; k++)
+        cnt[k] += cnt[k - 1];
+    for (size_t i = 0; i < n; i++)
+        tmp[cnt[a[i] >> shift]++] = a[i];
+    insertion_sort(tmp, n);
+    return tmp;
+}
+
+/* cols[]/counts[] = the distinct columns of hits[0..nh) ascending, with their
+ * multiplicities; returns how many. */
+static size_t count_columns(const tc_vectorizer *v, tc_vectorizer_scratch *s, size_t nh)
+{
+    if (nh == 0)
+        return 0;
+    const uint32_t *h = sort_u32(s->hits, s->tmp, nh, v->key_bits);
+    uint32_t *cols = s->cols, *counts = s->counts;
+    size_t nc = 0;
+    cols[0] = h[0];
+    counts[0] = 1;
+    for (size_t i = 1; i < nh; i++) {
+        if (h[i] == cols[nc]) {
+            counts[nc]++;
+        } else {
+            cols[++nc] = h[i];
+            counts[nc] = 1;
+        }
+    }
+    return nc + 1;
 }
 
 tc_status tc_vectorizer_transform(const tc_vectorizer *v, tc_vectorizer_scratch *s,
                                   const char *text, size_t len, tc_sparse *out, char *err)
 {
     const tc_vectorizer_config *cfg = &v->cfg;
-    size_t nf = tc_termtab_size(v->vocab);
-    if (s->counts_len < nf) {
-        uint32_t *c = calloc(nf, sizeof *c);
-        if (c == NULL)
-            return tc_fail(err, TC_ENOMEM, "out of memory");
-        free(s->counts);
-        s->counts = c;
-        s->counts_len = nf;
-    }
-    if (s->keys == NULL && (s->keys = malloc(KEY_BLOCK * sizeof *s->keys)) == NULL)
-        return tc_fail(err, TC_ENOMEM, "out of memory");
     tc_token_list tl;
     tc_status st = tc_tokenize(&cfg->tokenizer, s->tok, text, len, &tl, err);
     if (st != TC_OK)
         return st;
-
-    const tc_token *toks = tl.tokens;
     size_t nt = tl.count;
-    if (v->stop != NULL && nt > 0) {
-        if (!grow((void **)&s->kept, &s->kept_cap, nt, sizeof *s->kept))
-            return tc_fail(err, TC_ENOMEM, "out of memory");
-        size_t k = 0;
-        for (size_t i = 0; i < nt; i++)
-            if (tc_termtab_find(v->stop, tl.text + toks[i].off, toks[i].len) < 0)
-                s->kept[k++] = toks[i];
-        toks = s->kept;
-        nt = k;
-    }
-
     unsigned nmin = cfg->ngram_min, nmax = cfg->ngram_max;
-    if (!ensure_cols(s, nt * (nmax - nmin + 1) + 1))
+    if (!ensure_tokens(s, nt) || !ensure_cols(s, nt * (nmax - nmin + 1) + 1))
         return tc_fail(err, TC_ENOMEM, "out of memory");
-    if (nt > s->parts_cap) {
-        size_t cap = s->parts_cap ? s->parts_cap : 256;
-        while (cap < nt)
-            cap *= 2;
-        tc_term_ref *p = realloc(s->parts, cap * sizeof *p);
-        if (p != NULL)
-            s->parts = p;
-        uint64_t *h = realloc(s->part_hash, cap * sizeof *h);
-        if (h != NULL)
-            s->part_hash = h;
-        if (p == NULL || h == NULL)
-            return tc_fail(err, TC_ENOMEM, "out of memory");
-        s->parts_cap = cap;
-    }
-    uint32_t *counts = s->counts, *cols = s->cols;
-    size_t ncols = 0;
-    count_ngrams(v, s, tl.text, toks, nt, &ncols);
+    size_t k = lookup_words(v, s, tl.text, tl.tokens, nt);
+    size_t ncols = count_columns(v, s, find_ngrams(v, s, k));
 
-    sort_u32(cols, s->tmp, ncols);
+    uint32_t *counts = s->counts, *cols = s->cols;
     double *vals = s->vals;
     for (size_t i = 0; i < ncols; i++) {
-        uint32_t j = cols[i];
-        if (i + 8 < ncols)
-            __builtin_prefetch(&v->idf[cols[i + 8]]);
-        double x = cfg->binary ? 1.0 : (double)counts[j];
-        counts[j] = 0;
-        if (cfg->sublinear_tf) {
-            x = log(x);
+        uint32_t tn = cols[i], j = tn >> v->class_bits;
+        cols[i] = j;
+        uint32_t c = cfg->binary ? 1u : counts[i];
+        double x;
+        if (!cfg->sublinear_tf)
+            x = (double)c;
+        else if (c < 64)
+            x = v->log1p_tab[c];
+        else {
+            x = log((double)c);
             x += 1.0;
         }
         if (cfg->use_idf)
-            x *= v->idf[j];
+            x *= v->idf_tab[tn & v->class_mask];
         vals[i] = x;
     }
     if (cfg->norm != TC_NORM_NONE && ncols > 0) {
