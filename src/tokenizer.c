@@ -15,6 +15,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "tc_unicode.h"
 #include "tc_utf8.h"
@@ -218,7 +221,65 @@ tc_status tc_tokenize(const tc_tokenizer_options *opt, tc_tokenizer_scratch *scr
     tc_token *tok = scratch->tok;
     size_t tok_cap = scratch->tok_cap;
     size_t i = 0, o = 0, run_start = 0, run_n = 0, nt = 0;
+#ifdef __SSE2__
+    const __m128i lc_bit = _mm_set1_epi8(opt->lowercase ? 0x20 : 0);
+#endif
     while (i < len) {
+#ifdef __SSE2__
+        /* 16 ASCII bytes at a time: lowercased copy, \w mask, runs from its bits.
+         * Room: the output keeps >= (len - i) + SLACK bytes free past o. */
+        if (len - i >= 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(in + i));
+            if (_mm_movemask_epi8(x) == 0) {
+                if (tok_cap - nt < 8) {  /* at most 8 runs end in 16 bytes */
+                    if (!grow_tokens(scratch))
+                        return tc_fail(err, TC_ENOMEM, oom);
+                    tok = scratch->tok;
+                    tok_cap = scratch->tok_cap;
+                }
+                __m128i up = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('A' - 1)),
+                                           _mm_cmplt_epi8(x, _mm_set1_epi8('Z' + 1)));
+                __m128i l = _mm_or_si128(x, _mm_set1_epi8(0x20));
+                __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
+                                              _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1)));
+                __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+                                              _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
+                __m128i under = _mm_cmpeq_epi8(x, _mm_set1_epi8('_'));
+                __m128i word = _mm_or_si128(_mm_or_si128(alpha, digit), under);
+                _mm_storeu_si128((__m128i *)(void *)(dst + o),
+                                 _mm_or_si128(x, _mm_and_si128(up, lc_bit)));
+                unsigned wm = (unsigned)_mm_movemask_epi8(word);
+                unsigned nw = ~wm & 0xffffu;
+                unsigned pos = 0;
+                while (pos < 16) {
+                    if (run_n == 0) {
+                        unsigned w = wm >> pos << pos;
+                        if (w == 0)
+                            break;
+                        pos = (unsigned)__builtin_ctz(w);
+                        run_start = o + pos;
+                    }
+                    unsigned e_bits = nw >> pos << pos;
+                    if (e_bits == 0) {
+                        run_n += 16 - pos;
+                        break;
+                    }
+                    unsigned e = (unsigned)__builtin_ctz(e_bits);
+                    run_n += e - pos;
+                    if (run_n >= 2) {
+                        tok[nt].off = (uint32_t)run_start;
+                        tok[nt].len = (uint32_t)(o + e - run_start);
+                        nt++;
+                    }
+                    run_n = 0;
+                    pos = e + 1;
+                }
+                i += 16;
+                o += 16;
+                continue;
+            }
+        }
+#endif
         unsigned b = in[i];
         if (ascii_word[b]) {
             /* a run of ASCII \w bytes: lowercase is +0x20 on A-Z only, NFKD is
