@@ -69,7 +69,7 @@ def cfg(name, vec, clf=LR, task="sent", train="small", pipe="tfidf", via="pipeli
             "via": via}
 
 
-SVC_VEC = {"max_features": 3000, "min_df": 2}
+SVC_VEC = {"max_features": 2000, "min_df": 2}
 CONFIGS = [
     # The default model's recipe (tools/train_default.py) on the full training data.
     cfg("default-model", "default", ("default", {}), train="full", via="pair"),
@@ -78,7 +78,7 @@ CONFIGS = [
     cfg("vec-bigram-min_df-sublinear", BASE, LR_LBFGS, via="pair"),
     cfg("vec-trigram-max_df-max_features", {"ngram_range": (1, 3), "min_df": 2, "max_df": 0.5,
                                             "max_features": 60000}),
-    cfg("vec-ngram-2-3-only", {"ngram_range": (2, 3), "min_df": 3}),
+    cfg("vec-ngram-2-2-only", {"ngram_range": (2, 2), "min_df": 3}),
     cfg("vec-lowercase-off", {"lowercase": False, "ngram_range": (1, 2), "min_df": 2}),
     cfg("vec-strip_accents-ascii", {"strip_accents": "ascii", "min_df": 1}),
     cfg("vec-strip_accents-unicode", {"strip_accents": "unicode", "ngram_range": (1, 2),
@@ -98,7 +98,7 @@ CONFIGS = [
         via="pair"),
     # Classifiers on the bigram vectorizer (binary sentiment).
     cfg("clf-logreg-multinomial-binary", BASE,
-        ("LogisticRegression", {"C": 4.0, "multi_class": "multinomial", "max_iter": 1000})),
+        ("LogisticRegression", {"C": 1.0, "multi_class": "multinomial", "max_iter": 1000})),
     cfg("clf-logreg-liblinear", BASE,
         ("LogisticRegression", {"C": 2.0, "solver": "liblinear", "random_state": 0}), via="pair"),
     cfg("clf-linearsvc", BASE, ("LinearSVC", {"C": 0.5, "random_state": 0})),
@@ -112,10 +112,10 @@ CONFIGS = [
     cfg("clf-logreg-unicode-class-names", BASE, LR, task="sent-unicode"),
     # Multi-class: source of the text (imdb / rt / sst2) and domain x sentiment (int labels).
     cfg("multi3-logreg-multinomial", BASE,
-        ("LogisticRegression", {"C": 4.0, "multi_class": "multinomial", "max_iter": 1000}),
+        ("LogisticRegression", {"C": 1.0, "multi_class": "multinomial", "max_iter": 1000}),
         task="src3"),
     cfg("multi3-logreg-ovr", BASE,
-        ("LogisticRegression", {"C": 4.0, "multi_class": "ovr", "max_iter": 1000}), task="src3"),
+        ("LogisticRegression", {"C": 1.0, "multi_class": "ovr", "max_iter": 1000}), task="src3"),
     cfg("multi3-linearsvc", BASE, ("LinearSVC", {"C": 0.5, "random_state": 0}), task="src3"),
     cfg("multi3-sgd-log_loss", BASE, ("SGDClassifier", {"loss": "log_loss", "alpha": 1e-5,
                                                         "random_state": 0}), task="src3"),
@@ -171,7 +171,7 @@ def training_data(corpus, task, train):
         ls, ts = s["sst2/train.tsv"]
         return ti + ts, li + ls
     small = train == "small"
-    n_imdb, n_short = (5000, 15000) if small else (250, 250)
+    n_imdb, n_short = (5000, 15000) if small else (150, 150)
     li, ti = _sample(rng, *s["imdb/train.tsv"], n_imdb)
     ls, ts = _sample(rng, *s["sst2/train.tsv"], n_short)
     if task == "sent":
@@ -180,7 +180,7 @@ def training_data(corpus, task, train):
         names = {"negative": "négatif", "positive": 'posi"tif ✓'}
         return ti + ts, [names[x] for x in li + ls]
     if task == "src3":
-        lr, tr = _sample(rng, *s["rt-polarity/all.tsv"], n_short if small else 250)
+        lr, tr = _sample(rng, *s["rt-polarity/all.tsv"], n_short)
         return ti + ts + tr, ["imdb"] * len(ti) + ["sst2"] * len(ts) + ["rt"] * len(tr)
     if task == "dom4":
         code = {("imdb", "negative"): 0, ("imdb", "positive"): 1, ("short", "negative"): 2,
