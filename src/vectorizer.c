@@ -210,8 +210,14 @@ static inline bool word_slot_is(const word_table *w, size_t p, const char *s, si
                                 uint64_t enc)
 {
     const word_slot *sl = &w->slots[p];
-    return sl->enc == enc && sl->len == len &&
-           (len <= 8 || same_bytes(w->pool + w->tail[p] + 8, s + 8, len - 8));
+    if (sl->enc != enc || sl->len != len)
+        return false;
+    if (len <= 8)
+        return true;
+    const char *q = w->pool + w->tail[p];
+    if (len <= 16)  /* bytes 0..8 are equal (enc): the last 8 cover the rest */
+        return load_u64(q + len - 8) == load_u64(s + len - 8);
+    return same_bytes(q + 8, s + 8, len - 8);
 }
 
 /* Node of the word s[0..len) (hash h), NODE_NONE if absent. */
@@ -1025,9 +1031,13 @@ static bool ensure_cols(tc_vectorizer_scratch *s, size_t need)
 /* node[] = the word nodes of the document's tokens, stop words dropped; returns how
  * many. Hashes first, then probes with slots prefetched a few tokens ahead. */
 static size_t lookup_words(const tc_vectorizer *v, tc_vectorizer_scratch *s, const char *txt,
-                           const tc_token *toks, size_t nt)
+                           const tc_token *toks, size_t nt, size_t *m2)
 {
     const word_table *w = &v->words;
+    const edge_bucket *e = v->edges;
+    const size_t nb = v->n_buckets;
+    const bool bigrams = v->cfg.ngram_max >= 2;
+    size_t m = 0;
     uint64_t *wh = s->wh;
     uint32_t *node = s->node;
     for (size_t i = 0; i < nt; i++) {
@@ -1041,19 +1051,37 @@ static size_t lookup_words(const tc_vectorizer *v, tc_vectorizer_scratch *s, con
         if (i + WORD_AHEAD < nt)
             __builtin_prefetch(&w->slots[wh[i + WORD_AHEAD] & w->mask]);
         uint32_t u = word_find(w, txt + toks[i].off, toks[i].len, wh[i]);
+        if (u == NODE_STOP)
+            continue;
         node[k] = u;
-        k += u != NODE_STOP;
+        /* the bigram ending here: its edge bucket is fetched while words go on */
+        if (bigrams && k > 0 && u != NODE_NONE && node[k - 1] != NODE_NONE) {
+            uint64_t key = edge_key(node[k - 1], u);
+            uint32_t b = edge_bucket_of(key, nb);
+            __builtin_prefetch(&e[b]);
+            s->keys[m] = key;
+            s->bidx[m] = b;
+            s->pos[m++] = (uint32_t)(k - 1);
+        }
+        k++;
     }
+    *m2 = m;
     return k;
 }
 
-/* child[t] = edge(keys[t]) for t < m, buckets prefetched ahead. */
-static void lookup_edges(const tc_vectorizer *v, tc_vectorizer_scratch *s, size_t m)
+/* child[t] = edge(keys[t]) for t < m, buckets prefetched ahead; bidx[] is filled
+ * unless `ready` (then its buckets have been prefetched already). */
+static void lookup_edges(const tc_vectorizer *v, tc_vectorizer_scratch *s, size_t m, bool ready)
 {
     const edge_bucket *e = v->edges;
     const size_t nb = v->n_buckets;
     const uint64_t *keys = s->keys;
     uint32_t *bidx = s->bidx, *child = s->child;
+    if (ready) {
+        for (size_t t = 0; t < m; t++)
+            child[t] = edge_find(e, nb, keys[t], bidx[t]);
+        return;
+    }
     for (size_t t = 0; t < m; t++) {
         bidx[t] = edge_bucket_of(keys[t], nb);
         if (t < EDGE_AHEAD)
@@ -1067,8 +1095,9 @@ static void lookup_edges(const tc_vectorizer *v, tc_vectorizer_scratch *s, size_
 }
 
 /* hits[] = the columns of every in-vocabulary n-gram (min_n..max_n) of the k kept
- * tokens in node[], in no particular order; returns how many. */
-static size_t find_ngrams(const tc_vectorizer *v, tc_vectorizer_scratch *s, size_t k)
+ * tokens in node[], in no particular order; returns how many. The m2 bigram keys are
+ * in keys[]/bidx[]/pos[] already (lookup_words). */
+static size_t find_ngrams(const tc_vectorizer *v, tc_vectorizer_scratch *s, size_t k, size_t m2)
 {
     uint32_t *hits = s->hits;
     size_t nh = 0;
@@ -1083,8 +1112,8 @@ static size_t find_ngrams(const tc_vectorizer *v, tc_vectorizer_scratch *s, size
      * node of its last word); cur[i] holds the prefix nodes (level 1: node[] itself) */
     const uint32_t *cur = node;
     for (unsigned n = 2; n <= nmax && n <= k; n++) {
-        size_t m = 0;
-        for (size_t i = 0; i + n <= k; i++) {
+        size_t m = n == 2 ? m2 : 0;
+        for (size_t i = 0; n > 2 && i + n <= k; i++) {
             uint32_t p = cur[i], w = node[i + n - 1];
             if (p != NODE_NONE && w != NODE_NONE) {
                 s->keys[m] = edge_key(p, w);
@@ -1093,7 +1122,7 @@ static size_t find_ngrams(const tc_vectorizer *v, tc_vectorizer_scratch *s, size
         }
         if (m == 0)
             break;
-        lookup_edges(v, s, m);
+        lookup_edges(v, s, m, n == 2);
         const uint32_t *child = s->child;
         if (n >= nmin)
             for (size_t t = 0; t < m; t++) {
@@ -1183,8 +1212,9 @@ tc_status tc_vectorizer_transform(const tc_vectorizer *v, tc_vectorizer_scratch 
     unsigned nmin = cfg->ngram_min, nmax = cfg->ngram_max;
     if (!ensure_tokens(s, nt) || !ensure_cols(s, nt * (nmax - nmin + 1) + 1))
         return tc_fail(err, TC_ENOMEM, "out of memory");
-    size_t k = lookup_words(v, s, tl.text, tl.tokens, nt);
-    size_t ncols = count_columns(v, s, find_ngrams(v, s, k));
+    size_t m2 = 0;
+    size_t k = lookup_words(v, s, tl.text, tl.tokens, nt, &m2);
+    size_t ncols = count_columns(v, s, find_ngrams(v, s, k, m2));
 
     uint32_t *counts = s->counts, *cols = s->cols;
     double *vals = s->vals;
