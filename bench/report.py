@@ -46,6 +46,58 @@ def mark(ok):
     return "✅" if ok else "❌"
 
 
+def headline(res):
+    """A compact table of the main cells, both models side by side (also for the README)."""
+    models = list(res.get("models", {}))
+    if not models or not res["http"]:
+        return []
+
+    def cell(model, stack, wl, path, conns, key):
+        return med([h[key] for h in res["http"] if h["model"] == model and h["stack"] == stack
+                    and h["workload"] == wl and h["path"] == path and h["conns"] == conns])
+
+    def srv(model, stack, key):
+        return med([x[key] for x in res["servers"] if x["model"] == model and x["stack"] == stack])
+
+    def off(model, key):
+        return med([x["docs"] / x["predict_s"] for x in res["offline"]
+                    if x["model"] == model and x["key"] == key])
+
+    rows = []
+    for wl, label in (("sentence", "one sentence"), ("review", "one review"),
+                      ("batch100", "100 reviews")):
+        for path in ("direct", "nginx"):
+            key = "docs_s" if wl == "batch100" else "rps"
+            unit = "docs/s" if wl == "batch100" else "req/s"
+            rows.append((f"{label}, {path}, 64 conns: {unit}",
+                         [(cell(m, "seed", wl, path, 64, key), cell(m, "textclf", wl, path, 64, key))
+                          for m in models], f_num, False))
+    rows.append(("one sentence, direct, 8 conns: p99 ms",
+                 [(cell(m, "seed", "sentence", "direct", 8, "p99_us"),
+                   cell(m, "textclf", "sentence", "direct", 8, "p99_us")) for m in models],
+                 f_ms, True))
+    rows.append(("start → first /ping 200 via nginx: ms",
+                 [(srv(m, "seed", "ready_s"), srv(m, "textclf", "ready_s")) for m in models],
+                 lambda v: f_num(v, 0, 1000), True))
+    rows.append(("RSS of the server processes, peak: MB",
+                 [(srv(m, "seed", "rss_peak_kb"), srv(m, "textclf", "rss_peak_kb")) for m in models],
+                 lambda v: f_num(v, 1, 1 / 1024), True))
+    if res["offline"]:
+        rows.append(("offline docs/s, 1 thread, vs sklearn",
+                     [(off(m, "sklearn"), off(m, "textclf-t1")) for m in models], f_num, False))
+        rows.append(("offline docs/s, 1 thread, vs fastText",
+                     [(off(m, "fasttext"), off(m, "textclf-t1")) for m in models], f_num, False))
+    out = ["| measure | " + " | ".join(f"{m}: seed | {m}: textclf | ×" for m in models) + " |",
+           "|---|" + "---:|---:|---:|" * len(models)]
+    for label, vals, fmt, lower_better in rows:
+        parts = []
+        for s_, t_ in vals:
+            r = ratio(s_, t_) if lower_better else ratio(t_, s_)
+            parts.append(f"{fmt(s_)} | {fmt(t_)} | {f_ratio(r)}")
+        out.append(f"| {label} | " + " | ".join(parts) + " |")
+    return out
+
+
 def build(res):
     meta = res["meta"]
     out = []
@@ -62,6 +114,16 @@ def build(res):
       f"`textclf serve --threads {meta['serve_threads']}`, gunicorn "
       f"{meta['gunicorn_workers']} sync workers; total run {meta.get('total_s', 0):.0f} s.")
     w("")
+    head = headline(res)
+    if head:
+        w("## Headline")
+        w("")
+        w("Medians of this run. × = how many times better textclf is (higher req/s or docs/s, "
+          "or lower latency / time / memory). \"seed\" on the offline rows is sklearn or "
+          "fastText as named. Every cell is in the tables below.")
+        w("")
+        out.extend(head)
+        w("")
     models = res.get("models", {})
     if models:
         w("| model | vectorizer | features | seed pickles | textclf model dir |")
