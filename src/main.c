@@ -42,6 +42,8 @@
 
 #define TEXTCLF_VERSION "1.0.0"
 #define READ_BLOCK ((size_t)4 << 20)        /* initial input buffer; grows for long lines */
+/* One thread: a batch small enough to stay in L2 between read() and the tokenizer. */
+#define READ_BLOCK_1 ((size_t)256 << 10)
 #define PARALLEL_MIN_BYTES ((size_t)64 << 10) /* smaller batches run on one thread */
 #define MAX_THREADS 256
 
@@ -354,7 +356,7 @@ static int cmd_predict(int argc, char **argv)
         goto done;
     }
     ws = calloc(o.threads, sizeof *ws);
-    size_t cap = READ_BLOCK;
+    size_t cap = o.threads > 1 ? READ_BLOCK : READ_BLOCK_1;
     buf = malloc(cap);
     if (ws == NULL || buf == NULL) {
         fprintf(stderr, "textclf predict: out of memory\n");
