@@ -513,7 +513,7 @@ static size_t count_spaces(const char *s, size_t n)
         uint64_t v = load_u64(s + i) ^ sp;
         /* high bit of each byte set iff that byte of v is zero, exactly */
         uint64_t z = ~(((v & lo7) + lo7) | v | lo7);
-        c += (size_t)__builtin_popcountll(z);
+        c += (size_t)(((z >> 7) * UINT64_C(0x0101010101010101)) >> 56);  /* bytes set */
     }
     for (; i < n; i++)
         c += s[i] == ' ';
@@ -573,6 +573,51 @@ static tc_status index_ngram(tc_vectorizer *v, const char *name, const term_line
     return TC_OK;
 }
 
+#define BUILD_BATCH 64u
+
+/* index_ngram for the 2-part terms order[0..n2) (the bulk of an n-gram vocabulary):
+ * a batch's words are resolved and its buckets prefetched before its edges go in,
+ * in the same order, so the first duplicate reported is the same. */
+static tc_status index_bigrams(tc_vectorizer *v, const char *name, const term_line *terms,
+                               const uint32_t *cls, const uint32_t *order, size_t n2,
+                               uint32_t *next_id, char *err)
+{
+    uint64_t key[BUILD_BATCH];
+    uint32_t bk[BUILD_BATCH];
+    for (size_t base = 0; base < n2; base += BUILD_BATCH) {
+        size_t m = n2 - base < BUILD_BATCH ? n2 - base : BUILD_BATCH;
+        for (size_t i = 0; i < m; i++) {
+            const term_line *t = &terms[order[base + i]];
+            const char *sp = memchr(t->s, ' ', t->len);  /* present: 2 parts */
+            size_t l0 = (size_t)(sp - t->s);
+            uint32_t w[2];
+            for (unsigned k = 0; k < 2; k++) {
+                bool ins;
+                uint32_t *wn = k == 0 ? word_upsert(&v->words, t->s, l0, *next_id, &ins)
+                                      : word_upsert(&v->words, sp + 1, t->len - l0 - 1,
+                                                    *next_id, &ins);
+                if (wn == NULL)
+                    return tc_fail(err, TC_ENOMEM, "%s: out of memory", name);
+                if (ins)
+                    ++*next_id;
+                w[k] = *wn;
+            }
+            key[i] = edge_key(w[0], w[1]);
+            bk[i] = edge_bucket_of(key[i], v->n_buckets);
+            __builtin_prefetch(&v->edges[bk[i]], 1);
+        }
+        for (size_t i = 0; i < m; i++) {
+            uint32_t col = order[base + i];
+            uint32_t child = edge_find(v->edges, v->n_buckets, key[i], bk[i]);
+            if (child != NODE_NONE)
+                return dup_error(name, &terms[col], (size_t)col + 2, child >> v->class_bits,
+                                 err);
+            edge_insert(v->edges, v->n_buckets, key[i], col << v->class_bits | cls[col]);
+        }
+    }
+    return TC_OK;
+}
+
 /* Builds the word and edge tables from the parsed lines (see the top of the file). */
 static tc_status build_index(tc_vectorizer *v, const char *name, const term_line *terms, size_t n,
                              const uint32_t *cls, char *err)
@@ -614,6 +659,14 @@ static tc_status build_index(tc_vectorizer *v, const char *name, const term_line
         order[by_parts[terms[i].parts]++] = (uint32_t)i;
     uint32_t next_id = TERM_LIMIT;
     for (size_t r = 0; r < n; r++) {
+        if (r == by_parts[1] && by_parts[2] > r) {
+            /* by_parts[p] now ends the p-part terms */
+            if ((st = index_bigrams(v, name, terms, cls, order + r, by_parts[2] - r, &next_id,
+                                    err)) != TC_OK)
+                goto out;
+            r = by_parts[2] - 1;
+            continue;
+        }
         uint32_t col = order[r];
         const term_line *t = &terms[col];
         uint32_t tn = col << v->class_bits | cls[col];
