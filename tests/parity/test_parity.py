@@ -7,13 +7,16 @@ without it a synthetic corpus, and the output says so), export it with tools/exp
 
     textclf predict --model DIR --input FILE --threads 2
 
-over the whole IMDB test set + the whole SST-2 dev set + tests/parity/unicode_torture.txt + the
-edge texts of parity_common.edge_texts() (empty, NUL, CR, 1 MB, ...), and compare with sklearn's `predict` (labels: 100% identical) and `predict_proba`
-(or `decision_function` for models without probabilities): max |delta| <= 1e-9 (scores:
-1e-9 * max(1, |v|)).
+over the whole IMDB test set + the whole SST-2 dev set + tests/parity/unicode_torture.txt +
+the edge texts of parity_common.edge_texts() (empty, NUL, CR, 1 MB, ...), and compare with
+sklearn's `predict` (labels: 100% identical) and `predict_proba` (or `decision_function` for
+models without probabilities): max |delta| <= 1e-9 (scores: 1e-9 * max(1, |v|)). The config
+default-model also checks that the committed models/sentiment-en is what a retrain gives.
 
 Trained models and sklearn's outputs are cached under BUILD/parity-cache/, keyed by the config,
-the data, the scikit-learn version and the exporter's source, so a re-run only re-runs textclf.
+the data, scikit-learn/numpy versions and the source of the exporter, textclf_common.py and
+train_default.py, so a re-run only re-runs textclf (--no-cache rebuilds). Without the cache
+the sklearn side trains 41 models in two worker processes (--jobs).
 
     $PYTHON tests/parity/test_parity.py --bin build/textclf --build build [--only NAME,...]
         [--list] [--no-cache] [--jobs N]
