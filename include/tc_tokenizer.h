@@ -33,6 +33,10 @@ typedef struct tc_token {
     uint32_t len;   /* byte length, > 0 */
 } tc_token;
 
+/* tc_token_list.text is followed by at least this many readable bytes (their values
+ * unspecified), so a word-sized load at any token's start stays inside the buffer. */
+#define TC_TOKEN_PAD 8u
+
 typedef struct tc_token_list {
     const char *text;      /* the preprocessed text (UTF-8), owned by the scratch */
     const tc_token *tokens;

@@ -25,6 +25,9 @@
 /* Most output bytes one non-ASCII input code point can produce: up to 3 lowercase
  * code points, each with an NFKD of up to 18 code points of up to 4 bytes. */
 #define TC_TOK_SLACK 256u
+/* The output keeps >= (len - i) + SLACK bytes free past o at all times (ASCII bytes
+ * map to one byte, other code points regrow it), so >= SLACK after the text. */
+_Static_assert(TC_TOK_SLACK >= TC_TOKEN_PAD, "the slack provides TC_TOKEN_PAD");
 #define TC_TOK_MAX_INPUT ((size_t)1 << 31)
 
 struct tc_tokenizer_scratch {

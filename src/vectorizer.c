@@ -176,18 +176,26 @@ static void *alloc_table(size_t bytes)
 
 /* ---- word table ---------------------------------------------------------------------- */
 
-/* An encoding of s[0..len) that, together with len, identifies words of <= 8 bytes
- * exactly (fixed-size overlapping loads cover every byte); longer words: the first 8. */
+/* The word's first min(len, 8) bytes as a little-endian-style number padded with zero
+ * bytes: with len, it identifies words of <= 8 bytes exactly. */
 static inline uint64_t word_enc(const char *s, size_t len)
 {
-    if (len >= 8)
-        return load_u64(s);
-    if (len >= 4)
-        return load_u32(s) | load_u32(s + len - 4) << 32;
-    if (len > 0)
-        return (uint64_t)(uint8_t)s[0] | (uint64_t)(uint8_t)s[len / 2] << 8 |
-               (uint64_t)(uint8_t)s[len - 1] << 16;
-    return 0;
+    char b[8] = {0};
+    memcpy(b, s, len < 8 ? len : 8);
+    return load_u64(b);
+}
+
+/* word_enc for a token (len >= 1) followed by at least 8 readable bytes
+ * (TC_TOKEN_PAD): one load and a mask instead of branches on the length, which a
+ * predictor cannot guess from token to token. */
+static inline uint64_t token_enc(const char *s, size_t len)
+{
+    unsigned k = len < 8 ? (unsigned)len : 8u;
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return load_u64(s) & (~UINT64_C(0) << (64 - 8 * k));
+#else
+    return load_u64(s) & (~UINT64_C(0) >> (64 - 8 * k));
+#endif
 }
 
 static inline uint64_t word_hash(const char *s, size_t len, uint64_t enc)
@@ -223,10 +231,10 @@ static inline bool word_slot_is(const word_table *w, size_t p, const char *s, si
     return same_bytes(q + 8, s + 8, len - 8);
 }
 
-/* Node of the word s[0..len) (hash h), NODE_NONE if absent. */
-static inline uint32_t word_find(const word_table *w, const char *s, size_t len, uint64_t h)
+/* Node of the word s[0..len) (enc, hash h), NODE_NONE if absent. */
+static inline uint32_t word_find(const word_table *w, const char *s, size_t len, uint64_t enc,
+                                 uint64_t h)
 {
-    uint64_t enc = word_enc(s, len);
     for (size_t p = (size_t)h & w->mask;; p = (p + 1) & w->mask) {
         uint32_t node = w->slots[p].node;
         if (node == NODE_NONE || word_slot_is(w, p, s, len, enc))
@@ -1098,7 +1106,7 @@ static size_t lookup_words(const tc_vectorizer *v, tc_vectorizer_scratch *s, con
     uint32_t *node = s->node;
     for (size_t i = 0; i < nt; i++) {
         const char *p = txt + toks[i].off;
-        wh[i] = word_hash(p, toks[i].len, word_enc(p, toks[i].len));
+        wh[i] = word_hash(p, toks[i].len, token_enc(p, toks[i].len));
     }
     for (size_t i = 0; i < nt && i < WORD_AHEAD; i++)
         __builtin_prefetch(&w->slots[wh[i] & w->mask]);
@@ -1106,7 +1114,8 @@ static size_t lookup_words(const tc_vectorizer *v, tc_vectorizer_scratch *s, con
     for (size_t i = 0; i < nt; i++) {
         if (i + WORD_AHEAD < nt)
             __builtin_prefetch(&w->slots[wh[i + WORD_AHEAD] & w->mask]);
-        uint32_t u = word_find(w, txt + toks[i].off, toks[i].len, wh[i]);
+        const char *p = txt + toks[i].off;
+        uint32_t u = word_find(w, p, toks[i].len, token_enc(p, toks[i].len), wh[i]);
         if (u == NODE_STOP)
             continue;
         node[k] = u;
