@@ -540,8 +540,10 @@ _TMP = []
 
 def _tmpdir():
     if not _TMP:
+        import atexit
         import tempfile
         _TMP.append(tempfile.mkdtemp(prefix="textclf-bench."))
+        atexit.register(shutil.rmtree, _TMP[0], True)
     return _TMP[0]
 
 
