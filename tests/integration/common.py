@@ -330,6 +330,34 @@ def parse_raw(resp):
     return status, hdr, body
 
 
+def upload_and_signal(port, body, proc, sig=signal.SIGTERM, slices=20, signal_after=5):
+    """POSTs body (text/plain, Accept: application/jsonlines) to /invocations in
+    `slices` pieces 50 ms apart, sending `sig` to proc after piece `signal_after`, then
+    reads the whole response. Returns {"resp": (status, headers, body)} or {"err": why}."""
+    result = {}
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=60)
+        s.sendall(b"POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                  b"Accept: application/jsonlines\r\nContent-Length: %d\r\n\r\n" % len(body))
+        step = len(body) // slices
+        for i in range(slices):
+            s.sendall(body[i * step:(i + 1) * step if i < slices - 1 else len(body)])
+            if i == signal_after:
+                proc.signal(sig)
+            time.sleep(0.05)
+        buf = b""
+        while not _complete_response(buf):
+            b = s.recv(1 << 20)
+            if not b:
+                break
+            buf += b
+        result["resp"] = parse_raw(buf)
+        s.close()
+    except OSError as e:
+        result["err"] = str(e)
+    return result
+
+
 def json_error(body, status):
     """'' if body is {"error": "...", "status": status, ...}, else a reason."""
     try:

@@ -504,27 +504,7 @@ def test_sigterm_during_request(binary, model):
     result = {}
 
     def upload():
-        try:
-            s = socket.create_connection(("127.0.0.1", port), timeout=60)
-            s.sendall(b"POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
-                      b"Accept: application/jsonlines\r\nContent-Length: %d\r\n\r\n" % len(body))
-            step = len(body) // 20
-            for i in range(20):
-                s.sendall(body[i * step:(i + 1) * step if i < 19 else len(body)])
-                if i == 5:
-                    result["signalled"] = True
-                    proc.signal(signal.SIGTERM)
-                time.sleep(0.05)
-            buf = b""
-            while not C._complete_response(buf):
-                b = s.recv(1 << 20)
-                if not b:
-                    break
-                buf += b
-            result["resp"] = C.parse_raw(buf)
-            s.close()
-        except OSError as e:
-            result["err"] = str(e)
+        result.update(C.upload_and_signal(port, body, proc))
 
     t = threading.Thread(target=upload)
     t.start()
