@@ -13,6 +13,7 @@
  */
 #include "tc_tokenizer.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -201,6 +202,62 @@ static bool process_cp(const tc_tokenizer_options *opt, tok_state *st,
     return true;
 }
 
+#ifdef __SSE2__
+/* Tokens a block can end: one per run, a run taking >= 2 bytes (itself and the
+ * byte after it) except the one open at the block's start. */
+#define BLOCK_TOKENS 17u
+
+/* Stores the 16 ASCII bytes x at dst, A-Z or'ed with lc_bit; returns their \w mask
+ * (bit k: byte k). */
+static inline unsigned ascii_block(__m128i x, __m128i lc_bit, unsigned char *dst)
+{
+    __m128i up = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('A' - 1)),
+                               _mm_cmplt_epi8(x, _mm_set1_epi8('Z' + 1)));
+    __m128i l = _mm_or_si128(x, _mm_set1_epi8(0x20));
+    __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
+                                  _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1)));
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+                                  _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
+    __m128i under = _mm_cmpeq_epi8(x, _mm_set1_epi8('_'));
+    __m128i word = _mm_or_si128(_mm_or_si128(alpha, digit), under);
+    _mm_storeu_si128((__m128i *)(void *)dst, _mm_or_si128(x, _mm_and_si128(up, lc_bit)));
+    return (unsigned)_mm_movemask_epi8(word);
+}
+
+/* The runs of a block of `width` (<= 32) ASCII bytes, output at o, with \w mask wm;
+ * *run_start, *run_n: the run open before the block (run_n code points from byte
+ * run_start; run_n 0: none), updated to the run open after it. Appends a token at
+ * tok[nt] for each run ending in the block, kept (nt advanced) if it has >= 2 code
+ * points; returns the new nt. Runs are found from the mask's edges, with the open run
+ * as a start at bit 0 (block bytes are bits 1..width), so that the only branch on
+ * the data is the loop over the runs: whether a token is kept, a run is open or a
+ * run crosses the block's edges is as unpredictable as the text. */
+static inline size_t block_tokens(tc_token *tok, size_t nt, uint64_t wm, unsigned width,
+                                  size_t o, size_t *run_start, size_t *run_n)
+{
+    const size_t rs = *run_start, rn = *run_n;
+    const uint64_t w = wm << 1 | (rn != 0);
+    const uint64_t starts_all = w & ~(w << 1);
+    uint64_t starts = starts_all, ends = ~w & w << 1 & (((uint64_t)2 << width) - 1);
+    while (ends != 0) {
+        unsigned b = (unsigned)__builtin_ctzll(starts), e = (unsigned)__builtin_ctzll(ends);
+        starts &= starts - 1;
+        ends &= ends - 1;
+        size_t off = b != 0 ? o + b - 1 : rs;
+        size_t cps = b != 0 ? (size_t)(e - b) : rn + e - 1;
+        tok[nt].off = (uint32_t)off;
+        tok[nt].len = (uint32_t)(o + e - 1 - off);
+        nt += cps >= 2;
+    }
+    unsigned b = (unsigned)__builtin_ctzll(starts | (uint64_t)1 << 63);
+    size_t open_start = b != 0 ? o + b - 1 : rs;
+    size_t open_n = b != 0 ? width - b + 1 : rn + width;
+    *run_start = starts != 0 ? open_start : rs;
+    *run_n = starts != 0 ? open_n : 0;
+    return nt;
+}
+#endif
+
 tc_status tc_tokenize(const tc_tokenizer_options *opt, tc_tokenizer_scratch *scratch,
                       const char *text, size_t len, tc_token_list *out, char *err)
 {
@@ -229,56 +286,32 @@ tc_status tc_tokenize(const tc_tokenizer_options *opt, tc_tokenizer_scratch *scr
 #endif
     while (i < len) {
 #ifdef __SSE2__
-        /* 16 ASCII bytes at a time: lowercased copy, \w mask, runs from its bits.
-         * Room: the output keeps >= (len - i) + SLACK bytes free past o. */
+        /* 32, else 16, ASCII bytes at a time: lowercased copy, \w mask, tokens from
+         * the mask's edges. Room: the output keeps >= (len - i) + SLACK bytes free
+         * past o, and tok gets BLOCK_TOKENS free entries. */
         if (len - i >= 16) {
-            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(in + i));
-            if (_mm_movemask_epi8(x) == 0) {
-                if (tok_cap - nt < 8) {  /* at most 8 runs end in 16 bytes */
+            __m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)(in + i));
+            __m128i x1 = x0;
+            unsigned width = 16;
+            if (len - i >= 32) {
+                x1 = _mm_loadu_si128((const __m128i *)(const void *)(in + i + 16));
+                width = 32;
+            }
+            if (width == 32 && _mm_movemask_epi8(_mm_or_si128(x0, x1)) != 0)
+                width = 16;
+            if (_mm_movemask_epi8(x0) == 0) {
+                if (tok_cap - nt < BLOCK_TOKENS) {
                     if (!grow_tokens(scratch))
                         return tc_fail(err, TC_ENOMEM, oom);
                     tok = scratch->tok;
                     tok_cap = scratch->tok_cap;
                 }
-                __m128i up = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('A' - 1)),
-                                           _mm_cmplt_epi8(x, _mm_set1_epi8('Z' + 1)));
-                __m128i l = _mm_or_si128(x, _mm_set1_epi8(0x20));
-                __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
-                                              _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1)));
-                __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
-                                              _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
-                __m128i under = _mm_cmpeq_epi8(x, _mm_set1_epi8('_'));
-                __m128i word = _mm_or_si128(_mm_or_si128(alpha, digit), under);
-                _mm_storeu_si128((__m128i *)(void *)(dst + o),
-                                 _mm_or_si128(x, _mm_and_si128(up, lc_bit)));
-                unsigned wm = (unsigned)_mm_movemask_epi8(word);
-                unsigned nw = ~wm & 0xffffu;
-                unsigned pos = 0;
-                while (pos < 16) {
-                    if (run_n == 0) {
-                        unsigned w = wm >> pos << pos;
-                        if (w == 0)
-                            break;
-                        pos = (unsigned)__builtin_ctz(w);
-                        run_start = o + pos;
-                    }
-                    unsigned e_bits = nw >> pos << pos;
-                    if (e_bits == 0) {
-                        run_n += 16 - pos;
-                        break;
-                    }
-                    unsigned e = (unsigned)__builtin_ctz(e_bits);
-                    run_n += e - pos;
-                    if (run_n >= 2) {
-                        tok[nt].off = (uint32_t)run_start;
-                        tok[nt].len = (uint32_t)(o + e - run_start);
-                        nt++;
-                    }
-                    run_n = 0;
-                    pos = e + 1;
-                }
-                i += 16;
-                o += 16;
+                uint64_t wm = ascii_block(x0, lc_bit, dst + o);
+                if (width == 32)
+                    wm |= (uint64_t)ascii_block(x1, lc_bit, dst + o + 16) << 16;
+                nt = block_tokens(tok, nt, wm, width, o, &run_start, &run_n);
+                i += width;
+                o += width;
                 continue;
             }
         }

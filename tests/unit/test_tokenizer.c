@@ -214,6 +214,89 @@ static void test_growth_and_reuse(void)
     tc_tokenizer_scratch_free(&sc);
 }
 
+/* Reference for texts over a small alphabet: ASCII letters, digits, '_', ' ', '.',
+ * and U+00C9/U+00E9 (\w; lowercase of U+00C9 is U+00E9; strip_accents=None):
+ * lowercased tokens of >= 2 code points joined by '|'. */
+static size_t reference_join(const char *t, size_t n, char *buf)
+{
+    size_t o = 0, run_bytes = 0, run_cps = 0;
+    for (size_t i = 0; i <= n; i++) {
+        size_t cl = i < n && (unsigned char)t[i] == 0xc3 ? 2 : 1;
+        bool word = i < n && (cl == 2 || t[i] == '_' || (t[i] >= '0' && t[i] <= '9') ||
+                              (t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z'));
+        if (word) {
+            for (size_t k = 0; k < cl; k++) {
+                char c = t[i + k];
+                if (cl == 1 && c >= 'A' && c <= 'Z')
+                    c = (char)(c + 32);
+                if (cl == 2 && k == 1)
+                    c = (char)0xa9;  /* U+00C9 -> U+00E9 */
+                buf[o + (o ? 1 : 0) + run_bytes++] = c;
+            }
+            run_cps++;
+            i += cl - 1;
+            continue;
+        }
+        if (run_cps >= 2) {
+            if (o)
+                buf[o++] = '|';
+            o += run_bytes;
+        }
+        run_bytes = run_cps = 0;
+    }
+    buf[o] = '\0';
+    return o;
+}
+
+/* The ASCII block paths (16 and 32 bytes) against the reference on random texts:
+ * runs crossing block edges, runs opened by a non-ASCII code point and closed in a
+ * block, one-letter runs, texts ending mid-run, blocks of one long run. */
+static void test_block_edges_random(void)
+{
+    static const char alphabet[] = "abcXYZ09_ .";
+    tc_tokenizer_scratch *sc = tc_tokenizer_scratch_new();
+    char *text = malloc(1200), *want = malloc(2600), *got = malloc(2600);
+    TC_CHECK(sc != NULL && text != NULL && want != NULL && got != NULL, "alloc");
+    if (sc == NULL || text == NULL || want == NULL || got == NULL)
+        goto out;
+    uint64_t rng = 0x9e3779b97f4a7c15u;
+    size_t mismatches = 0, cases_run = 0;
+    for (int c = 0; c < 4000; c++) {
+        rng = rng * 6364136223846793005u + 1442695040888963407u;
+        size_t len = (size_t)(rng >> 33) % 600;
+        unsigned space_odds = 2 + (unsigned)(rng >> 20) % 12;  /* mean run length varies */
+        unsigned accent_odds = (unsigned)(rng >> 12) % 4 == 0 ? 40 : 100000;
+        size_t n = 0;
+        while (n < len) {
+            rng = rng * 6364136223846793005u + 1442695040888963407u;
+            unsigned r = (unsigned)(rng >> 32);
+            if (r % accent_odds == 0) {
+                text[n++] = (char)0xc3;
+                text[n++] = (char)((r >> 8) % 2 ? 0x89 : 0xa9);
+            } else if (r % space_odds == 0) {
+                text[n++] = alphabet[9 + (r >> 8) % 2];
+            } else {
+                text[n++] = alphabet[(r >> 8) % 9];
+            }
+        }
+        reference_join(text, n, want);
+        size_t count = 0;
+        tc_status st = join_tokens(sc, true, TC_STRIP_NONE, text, n, got, 2600, &count);
+        cases_run++;
+        if (st != TC_OK || strcmp(got, want) != 0) {
+            if (mismatches++ == 0)
+                TC_CHECK(false, "text of %zu bytes: got \"%.80s\", want \"%.80s\"", n, got,
+                         want);
+        }
+    }
+    TC_CHECK(mismatches == 0, "%zu of %zu random texts differ", mismatches, cases_run);
+out:
+    free(text);
+    free(want);
+    free(got);
+    tc_tokenizer_scratch_free(&sc);
+}
+
 /* Sigma context scans stay correct over long runs of case-ignorables. */
 static void test_sigma_long_context(void)
 {
@@ -249,4 +332,5 @@ static void test_sigma_long_context(void)
 }
 
 TC_TESTS(TC_TEST(test_sklearn_cases), TC_TEST(test_ascii_table), TC_TEST(test_invalid_utf8),
-         TC_TEST(test_too_big), TC_TEST(test_growth_and_reuse), TC_TEST(test_sigma_long_context))
+         TC_TEST(test_too_big), TC_TEST(test_growth_and_reuse), TC_TEST(test_sigma_long_context),
+         TC_TEST(test_block_edges_random))
