@@ -351,8 +351,8 @@ static inline uint32_t edge_bucket_of(uint64_t key, size_t n_buckets)
     return (uint32_t)(((h >> 32) * (uint64_t)n_buckets) >> 32);
 }
 
-static inline uint32_t edge_find(const edge_bucket *edges, size_t n_buckets, uint64_t key,
-                                 size_t b)
+static uint32_t edge_find_slow(const edge_bucket *edges, size_t n_buckets, uint64_t key,
+                               size_t b)
 {
     for (;;) {
         const edge_bucket *bk = &edges[b];
@@ -363,6 +363,23 @@ static inline uint32_t edge_find(const edge_bucket *edges, size_t n_buckets, uin
             return NODE_NONE;
         b = b + 1 == n_buckets ? 0 : b + 1;
     }
+}
+
+/* The first bucket is searched without branches on the data: whether and where a
+ * document's n-gram is found is unpredictable, and a mispredicted branch here also
+ * throws away the loads of the lookups behind it. */
+static inline uint32_t edge_find(const edge_bucket *edges, size_t n_buckets, uint64_t key,
+                                 size_t b)
+{
+    const edge_bucket *bk = &edges[b];
+    unsigned hit = 0;
+    for (unsigned k = 0; k < EDGE_SLOTS; k++)
+        hit |= (unsigned)(bk->key[k] == key) << k;
+    uint32_t child = bk->child[__builtin_ctz(hit | 1u << (EDGE_SLOTS - 1))];
+    child = hit != 0 ? child : NODE_NONE;
+    if (__builtin_expect((hit == 0) & (bk->overflow != 0), 0))
+        return edge_find_slow(edges, n_buckets, key, b + 1 == n_buckets ? 0 : b + 1);
+    return child;
 }
 
 /* Inserts a key known to be absent; the table has room (sized at load). */
@@ -1143,8 +1160,11 @@ static void lookup_edges(const tc_vectorizer *v, tc_vectorizer_scratch *s, size_
     const uint64_t *keys = s->keys;
     uint32_t *bidx = s->bidx, *child = s->child;
     if (ready) {
-        for (size_t t = 0; t < m; t++)
+        for (size_t t = 0; t < m; t++) {
+            if (t + 8 < m)
+                __builtin_prefetch(&e[bidx[t + 8]]);
             child[t] = edge_find(e, nb, keys[t], bidx[t]);
+        }
         return;
     }
     for (size_t t = 0; t < m; t++) {
@@ -1244,7 +1264,8 @@ static uint32_t *sort_u32(uint32_t *a, uint32_t *tmp, size_t n, unsigned key_bit
 }
 
 /* cols[]/counts[] = the distinct columns of hits[0..nh) ascending, with their
- * multiplicities; returns how many. */
+ * multiplicities; returns how many. Branch-free run counting: whether a hit repeats
+ * the previous one is as unpredictable as the document. */
 static size_t count_columns(const tc_vectorizer *v, tc_vectorizer_scratch *s, size_t nh)
 {
     if (nh == 0)
@@ -1255,12 +1276,10 @@ static size_t count_columns(const tc_vectorizer *v, tc_vectorizer_scratch *s, si
     cols[0] = h[0];
     counts[0] = 1;
     for (size_t i = 1; i < nh; i++) {
-        if (h[i] == cols[nc]) {
-            counts[nc]++;
-        } else {
-            cols[++nc] = h[i];
-            counts[nc] = 1;
-        }
+        uint32_t fresh = h[i] != h[i - 1];
+        nc += fresh;
+        cols[nc] = h[i];
+        counts[nc] = (counts[nc] & (fresh - 1u)) + 1u;
     }
     return nc + 1;
 }
