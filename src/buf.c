@@ -123,28 +123,88 @@ static size_t layout_g(bool neg, const char *d, int k, int exp10, int prec, char
     return n;
 }
 
+#define TC_DOUBLE_DIGITS 21
+
+/* The first TC_DOUBLE_DIGITS significant decimal digits of v > 0, truncated (not
+ * rounded), and the decimal exponent of the first: v = d0.d1d2... x 10^exp10. Exact
+ * integer arithmetic, for v = m x 2^e with 2^-8 <= v < 2^64 (every double there has
+ * at most 60 fraction bits, so ten times the fraction fits 64 bits); false outside
+ * that range. A digit string that ends in 5 followed by zeros still sends the caller
+ * to printf (tie), so truncating instead of rounding never changes its result. */
+static bool exact_digits(double v, char *all, int *exp10)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    int biased = (int)(bits >> 52 & 0x7ff);
+    if (biased == 0 || biased == 0x7ff)
+        return false;
+    uint64_t m = (bits & ((UINT64_C(1) << 52) - 1)) | UINT64_C(1) << 52;
+    int e = biased - 1075;  /* v = m x 2^e */
+    uint64_t ip, fr = 0, mask = 0;
+    unsigned k = 0;         /* fraction bits */
+    if (e >= 0) {
+        if (e > 11)
+            return false;
+        ip = m << e;
+    } else {
+        if (e < -60)
+            return false;
+        k = (unsigned)-e;
+        mask = (UINT64_C(1) << k) - 1;
+        ip = m >> k;
+        fr = m & mask;
+    }
+    int n = 0;
+    if (ip != 0) {
+        char rev[20];
+        int r = 0;
+        for (; ip != 0; ip /= 10)
+            rev[r++] = (char)('0' + ip % 10);
+        *exp10 = r - 1;
+        while (r > 0 && n < TC_DOUBLE_DIGITS)
+            all[n++] = rev[--r];
+    } else {
+        int lead = 0;
+        do {  /* fr != 0 here: v > 0 */
+            fr *= 10;
+            lead++;
+        } while ((fr >> k) == 0);
+        *exp10 = -lead;
+        all[n++] = (char)('0' + (fr >> k));
+        fr &= mask;
+    }
+    while (n < TC_DOUBLE_DIGITS) {
+        fr *= 10;
+        all[n++] = (char)('0' + (k ? fr >> k : 0));
+        fr &= mask;
+    }
+    return true;
+}
+
 bool tc_buf_append_double(tc_buf *b, double v)
 {
     if (v != v || v - v != 0.0)  /* NaN or infinity: not representable in JSON */
         return tc_buf_append(b, "null", 4);
     if (v == 0.0)
         return tc_buf_append_str(b, signbit(v) ? "-0" : "0");
-    /* One exact conversion to 21 significant digits, then the first of its 15-, 16-
-     * and 17-digit roundings that reads back as v (17 always does): the same string
-     * as the shortest round-tripping printf "%.15g"/"%.16g"/"%.17g", at a third of
-     * the cost. The read-back is tc_parse_double, exact and much cheaper than
-     * strtod; this runs for every probability of every response. */
-    enum { ALL = 21 };
-    char sci[48];
-    snprintf(sci, sizeof sci, "%.20e", v);
-    const char *p = sci;
-    bool neg = *p == '-';
-    if (neg)
-        p++;
+    /* 21 significant digits of |v| (exact truncation; printf's "%.20e" rounding
+     * outside the fast range), then the first of its 15-, 16- and 17-digit roundings
+     * that reads back as v (17 always does): the same string as the shortest
+     * round-tripping printf "%.15g"/"%.16g"/"%.17g", at a fraction of the cost. The
+     * read-back is tc_parse_double, exact and much cheaper than strtod; this runs for
+     * every probability of every response. */
+    enum { ALL = TC_DOUBLE_DIGITS };
+    const bool neg = v < 0;
     char all[ALL];
-    all[0] = p[0];
-    memcpy(all + 1, p + 2, ALL - 1);  /* skip the '.' */
-    int exp10 = atoi(p + ALL + 2);    /* after 'e' */
+    int exp10;
+    if (!exact_digits(neg ? -v : v, all, &exp10)) {
+        char sci[48];
+        snprintf(sci, sizeof sci, "%.20e", v);
+        const char *p = sci + (neg ? 1 : 0);
+        all[0] = p[0];
+        memcpy(all + 1, p + 2, ALL - 1);  /* skip the '.' */
+        exp10 = atoi(p + ALL + 2);        /* after 'e' */
+    }
 
     char out[40];
     for (int prec = 15; prec <= 17; prec++) {
