@@ -646,6 +646,14 @@ static tc_status index_bigrams(tc_vectorizer *v, const char *name, const term_li
     return TC_OK;
 }
 
+#define UPSERT_AHEAD 16u
+
+/* Fetches the word table slot where s[0..len) is (or would go) for a write. */
+static inline void word_prefetch(const word_table *w, const char *s, size_t len)
+{
+    __builtin_prefetch(&w->slots[word_hash(s, len, word_enc(s, len)) & w->mask], 1);
+}
+
 /* Builds the word and edge tables from the parsed lines (see the top of the file). */
 static tc_status build_index(tc_vectorizer *v, const char *name, const term_line *terms, size_t n,
                              const uint32_t *cls, char *err)
@@ -699,6 +707,11 @@ static tc_status build_index(tc_vectorizer *v, const char *name, const term_line
         const term_line *t = &terms[col];
         uint32_t tn = col << v->class_bits | cls[col];
         if (t->parts == 1) {
+            /* the slot of a word a few terms on is fetched while this one goes in */
+            if (r + UPSERT_AHEAD < n && terms[order[r + UPSERT_AHEAD]].parts == 1) {
+                const term_line *u = &terms[order[r + UPSERT_AHEAD]];
+                word_prefetch(&v->words, u->s, u->len);
+            }
             bool ins;
             uint32_t *wn = word_upsert(&v->words, t->s, t->len, tn, &ins);
             if (wn == NULL) {
