@@ -48,6 +48,7 @@ typedef struct server {
     struct MHD_Response *exec_params;
     char exec_body[200];
     atomic_size_t inflight;
+    atomic_size_t bytes_since_trim;  /* request bytes received since the last trim */
 } server;
 
 /* Per server thread: created on the thread's first request, freed at thread exit. */
@@ -357,6 +358,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
         };
         tc_accesslog_write(s->log, w ? w->log_slot : SIZE_MAX, &e);
     }
+    atomic_fetch_add(&s->bytes_since_trim, rq->bytes_in);
     tc_buf_free(&rq->body);
     free(rq);
     atomic_fetch_sub(&s->inflight, 1);
@@ -426,6 +428,13 @@ static struct MHD_Response *static_response(const char *body, const char *ctype)
 
 /* Waits for SIGTERM/SIGINT (blocked in every thread), flushing the access log meanwhile.
  * Returns the signal. */
+/* Idle after at least this many request bytes: free heap memory goes back to the
+ * system (bodies below the mmap threshold live in the server threads' malloc arenas,
+ * which keep a burst's high-water mark otherwise). */
+#define TRIM_AFTER_BYTES ((size_t)4 << 20)
+
+/* Waits for SIGTERM/SIGINT; every tick meanwhile flushes the access log and, when no
+ * request is in flight after a burst of large ones, trims the heap. */
 static int wait_for_signal(server *s, const sigset_t *set)
 {
     const struct timespec tick = {0, 100 * 1000 * 1000};
@@ -435,6 +444,13 @@ static int wait_for_signal(server *s, const sigset_t *set)
             return sig;
         if (s->log != NULL)
             tc_accesslog_flush(s->log);
+#ifdef __GLIBC__
+        if (atomic_load(&s->bytes_since_trim) >= TRIM_AFTER_BYTES &&
+            atomic_load(&s->inflight) == 0) {
+            atomic_store(&s->bytes_since_trim, 0);
+            malloc_trim(0);
+        }
+#endif
     }
 }
 
@@ -465,6 +481,7 @@ int tc_serve_main(int argc, char **argv)
     server srv;
     memset(&srv, 0, sizeof srv);
     atomic_init(&srv.inflight, 0);
+    atomic_init(&srv.bytes_since_trim, 0);
     char err[TC_ERR_LEN] = "";
     int rc = 1;
     bool key_made = false;
