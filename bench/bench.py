@@ -480,6 +480,7 @@ def run_stack(stack, model, rnd, cells, workloads, duration, warmup, results):
     if warmup > 0:
         wrk(stack.direct_port, workloads["sentence"]["path"], 8, warmup)
     peak = dict(mem_idle)
+    settled = dict(mem_idle)
     prev_rps = {}
     for workload, path, conns in cells:
         port = stack.direct_port if path == "direct" else stack.nginx_port
@@ -498,6 +499,13 @@ def run_stack(stack, model, rnd, cells, workloads, duration, warmup, results):
         mem = stack.memory()
         if mem["rss_kb"] > peak["rss_kb"]:
             peak = mem
+        # and once the burst is over: the work queued before wrk stopped is done and
+        # the servers had a moment to give memory back (textclf trims its heap then)
+        wait_idle(stack.proc.pid)
+        time.sleep(0.2)
+        mem = stack.memory()
+        if mem["rss_kb"] > settled["rss_kb"]:
+            settled = mem
         res.update(model=model, stack=stack.name, round=rnd, workload=workload, path=path,
                    conns=conns, seconds=secs, docs_s=res["rps"] * workloads[workload]["docs"])
         results["http"].append(res)
@@ -509,6 +517,7 @@ def run_stack(stack, model, rnd, cells, workloads, duration, warmup, results):
                                "ready_direct_s": ready["direct"], "ready_s": ready["nginx"],
                                "rss_idle_kb": mem_idle["rss_kb"], "pss_idle_kb": mem_idle["pss_kb"],
                                "rss_peak_kb": peak["rss_kb"], "pss_peak_kb": peak["pss_kb"],
+                               "rss_settled_kb": settled["rss_kb"],
                                "procs": peak["procs"]})
 
 

@@ -234,7 +234,9 @@ def build(res):
           "gunicorn port; stack: through nginx). Memory: sum over the server processes "
           "(gunicorn master + workers + nginx, or textclf + nginx; the shell entrypoints left "
           "out), read from /proc: VmRSS (the brief's measure; counts shared pages once per "
-          "process) and Pss (shared pages split). Peak = highest sample taken after each wrk cell.")
+          "process) and Pss (shared pages split). Peak = highest sample taken as each wrk cell "
+          "ends (the target is judged on it); after each burst = highest sample once the "
+          "servers are idle again plus 0.2 s.")
         w("")
         w("| model | metric | seed | textclf | seed / textclf | target |")
         w("|---|---|---:|---:|---:|:---:|")
@@ -246,6 +248,7 @@ def build(res):
                     ("ready_s", "start → first /ping 200, via nginx", "ms", 20),
                     ("rss_idle_kb", "RSS after start", "MB", None),
                     ("rss_peak_kb", "RSS peak under load", "MB", 10),
+                    ("rss_settled_kb", "RSS after each burst, idle 0.2 s (highest)", "MB", None),
                     ("pss_peak_kb", "PSS peak under load", "MB", None)):
                 s, t = m_of("seed", key), m_of("textclf", key)
                 if s is None and t is None:
