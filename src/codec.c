@@ -757,10 +757,15 @@ static tc_status jinstance(jp *p, size_t k)
 
 static tc_status jinstances(jp *p)
 {
-    if (p->i >= p->n || p->s[p->i] != '[')
+    if (p->i >= p->n || p->s[p->i] != '[') {
+        size_t at = p->base + p->i;
+        tc_status st = jvalue(p, 1);  /* malformed JSON is reported as such */
+        if (st != TC_OK)
+            return st;
         return tc_fail(p->err, TC_EINPUT,
                        "wrong JSON shape: \"instances\"/\"inputs\" must be an array (byte %zu)",
-                       p->base + p->i);
+                       at);
+    }
     p->i++;
     jws(p);
     if (p->i < p->n && p->s[p->i] == ']') {

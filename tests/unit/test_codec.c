@@ -179,6 +179,9 @@ static void test_json(void)
     EXPECT(TC_FMT_JSON, "{\"in\\u0073tances\": [\"\\u00e9\", \"b\"]}", "\xc3\xa9", "b");
     FAIL_(TC_FMT_JSON, "{\"instances\": [\"a\",]}", TC_EINPUT, "malformed JSON at byte 19");
     FAIL_(TC_FMT_JSON, "{\"instances\": \"a\"}", TC_EINPUT, "must be an array");
+    FAIL_(TC_FMT_JSON, "{\"instances\":", TC_EINPUT, "malformed JSON at byte 13 (line 1): unexpected end");
+    FAIL_(TC_FMT_JSON, "{\"inputs\": tru", TC_EINPUT, "malformed JSON at byte 11");
+    FAIL_(TC_FMT_JSON, "{\"instances\": {\"text\": \"a\"}}", TC_EINPUT, "must be an array (byte 14)");
     FAIL_(TC_FMT_JSON, "{\"foo\": 1}", TC_EINPUT, "wrong JSON shape");
     FAIL_(TC_FMT_JSON, "[1]", TC_EINPUT, "instance 1 is not a string");
     FAIL_(TC_FMT_JSON, "[\"a\", {\"txt\": \"b\"}]", TC_EINPUT, "instance 2 has no \"text\"");
