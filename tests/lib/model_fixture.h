@@ -24,9 +24,14 @@
 #include "tc_sha256.h"
 #include "tc_textfile.h"
 
+/* A fresh directory under $TMPDIR (else /tmp). */
 static inline bool fx_mkdtemp(char *path, size_t cap)
 {
-    if (snprintf(path, cap, "/tmp/textclf_test_XXXXXX") >= (int)cap)
+    const char *base = getenv("TMPDIR");
+    if (base == NULL || base[0] == '\0')
+        base = "/tmp";
+    int n = snprintf(path, cap, "%s/textclf_test_XXXXXX", base);
+    if (n < 0 || (size_t)n >= cap)
         return false;
     return mkdtemp(path) != NULL;
 }

@@ -11,8 +11,8 @@
 
 #include "tc_classifier.h"
 #include "tc_test.h"
+#include "tc_tmpdir.h"
 
-static char tmpdir[256];
 
 static void write_file(const char *path, const char *text)
 {
@@ -23,21 +23,6 @@ static void write_file(const char *path, const char *text)
     }
     fputs(text, f);
     fclose(f);
-}
-
-static const char *tmp_path(const char *name)
-{
-    static char buf[512];
-    if (tmpdir[0] == '\0') {
-        const char *base = getenv("TMPDIR");
-        snprintf(tmpdir, sizeof tmpdir, "%s/tc_clf_XXXXXX", base ? base : "/tmp");
-        if (mkdtemp(tmpdir) == NULL) {
-            perror("mkdtemp");
-            exit(2);
-        }
-    }
-    snprintf(buf, sizeof buf, "%s/%s", tmpdir, name);
-    return buf;
 }
 
 static tc_classifier_config lin_cfg(tc_proba_kind kind, size_t k, size_t n)
@@ -54,7 +39,7 @@ static tc_classifier_config lin_cfg(tc_proba_kind kind, size_t k, size_t n)
 static tc_classifier *load_text(const tc_classifier_config *cfg, const char *text, tc_status *st,
                                 char *err)
 {
-    const char *p = tmp_path("linear.tsv");
+    const char *p = tc_tmp_path("linear.tsv");
     write_file(p, text);
     tc_classifier *c = NULL;
     err[0] = '\0';
@@ -381,7 +366,7 @@ static void test_malformed(void)
     };
 #undef HDR
     char err[TC_ERR_LEN];
-    const char *path = tmp_path("linear.tsv");
+    const char *path = tc_tmp_path("linear.tsv");
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         tc_status st;
         tc_classifier_config cfg = lin_cfg(TC_PROBA_LOGISTIC_OVR, 2, 2);
@@ -403,22 +388,22 @@ static void test_config_refusals(void)
     char err[TC_ERR_LEN] = "";
     tc_classifier *c = NULL;
     tc_classifier_config cfg = lin_cfg(TC_PROBA_LOGISTIC_OVR, 2, 3);
-    TC_CHECK(tc_classifier_load(&cfg, tmp_path("missing.tsv"), &c, err) == TC_EIO && c == NULL,
+    TC_CHECK(tc_classifier_load(&cfg, tc_tmp_path("missing.tsv"), &c, err) == TC_EIO && c == NULL,
              "missing file");
     TC_CHECK(strstr(err, "missing.tsv") != NULL, "message names the file: %s", err);
-    write_file(tmp_path("ok.tsv"), binary_tsv);
+    write_file(tc_tmp_path("ok.tsv"), binary_tsv);
     cfg = lin_cfg(TC_PROBA_PAIRWISE, 2, 3);
-    TC_CHECK(tc_classifier_load(&cfg, tmp_path("ok.tsv"), &c, err) == TC_EUNSUPPORTED,
+    TC_CHECK(tc_classifier_load(&cfg, tc_tmp_path("ok.tsv"), &c, err) == TC_EUNSUPPORTED,
              "pairwise linear accepted");
     cfg = lin_cfg(TC_PROBA_SOFTMAX, 2, 3);
-    TC_CHECK(tc_classifier_load(&cfg, tmp_path("ok.tsv"), &c, err) == TC_EUNSUPPORTED,
+    TC_CHECK(tc_classifier_load(&cfg, tc_tmp_path("ok.tsv"), &c, err) == TC_EUNSUPPORTED,
              "softmax with 2 classes accepted");
     cfg = lin_cfg(TC_PROBA_SOFTMAX_BINARY, 3, 3);
-    TC_CHECK(tc_classifier_load(&cfg, tmp_path("ok.tsv"), &c, err) == TC_EUNSUPPORTED,
+    TC_CHECK(tc_classifier_load(&cfg, tc_tmp_path("ok.tsv"), &c, err) == TC_EUNSUPPORTED,
              "softmax_binary with 3 classes accepted");
     cfg = lin_cfg(TC_PROBA_LOGISTIC_OVR, 1, 3);
-    TC_CHECK(tc_classifier_load(&cfg, tmp_path("ok.tsv"), &c, err) != TC_OK, "1 class accepted");
-    TC_CHECK(tc_classifier_load(&cfg, tmpdir, &c, err) != TC_OK, "directory accepted");
+    TC_CHECK(tc_classifier_load(&cfg, tc_tmp_path("ok.tsv"), &c, err) != TC_OK, "1 class accepted");
+    TC_CHECK(tc_classifier_load(&cfg, tc_tmpdir, &c, err) != TC_OK, "directory accepted");
     TC_CHECK(c == NULL, "out written on failure");
     tc_classifier_free(NULL);
     tc_classifier_scratch_free(NULL);
@@ -497,14 +482,14 @@ static void cleanup(void)
 {
     static const char *names[] = {"linear.tsv", "ok.tsv"};
     for (size_t i = 0; i < 2; i++)
-        unlink(tmp_path(names[i]));
-    rmdir(tmpdir);
+        unlink(tc_tmp_path(names[i]));
+    rmdir(tc_tmpdir);
 }
 
 static void test_zz_cleanup(void)
 {
     cleanup();
-    TC_CHECK(access(tmpdir, F_OK) != 0, "temp dir %s left behind", tmpdir);
+    TC_CHECK(access(tc_tmpdir, F_OK) != 0, "temp dir %s left behind", tc_tmpdir);
 }
 
 TC_TESTS(TC_TEST(test_binary_kinds), TC_TEST(test_binary_scores_and_empty_row),

@@ -220,7 +220,7 @@ static spec linear_spec(const tc_buf *golden)
 
 static void test_linear_model(void)
 {
-    char dir[64];
+    char dir[256];
     TC_CHECK(fx_mkdtemp(dir, sizeof dir), "mkdtemp");
     tc_buf g = TC_BUF_INIT;
     golden_linear(&g);
@@ -268,7 +268,7 @@ static void test_linear_model(void)
 
 static void test_svm_model(void)
 {
-    char dir[64];
+    char dir[256];
     TC_CHECK(fx_mkdtemp(dir, sizeof dir), "mkdtemp");
     tc_buf g = TC_BUF_INIT;
     golden_svm(&g);
@@ -305,7 +305,7 @@ static void test_svm_model(void)
 
 static void test_stop_words_and_skip_golden(void)
 {
-    char dir[64];
+    char dir[256];
     TC_CHECK(fx_mkdtemp(dir, sizeof dir), "mkdtemp");
     tc_buf g = TC_BUF_INIT;
     /* with "movie" as a stop word, "good movie" has tf good 1 only */
@@ -349,7 +349,7 @@ typedef struct bad_case {
 
 static void run_bad(const bad_case *c, size_t idx)
 {
-    char dir[64];
+    char dir[256];
     if (!fx_mkdtemp(dir, sizeof dir)) {
         TC_CHECK(false, "mkdtemp");
         return;
@@ -362,7 +362,7 @@ static void run_bad(const bad_case *c, size_t idx)
     tc_model *m = NULL;
     char err[TC_ERR_LEN] = "";
     tc_status st = tc_model_load(dir, NULL, &m, err);
-    char prefix[256];
+    char prefix[512];
     snprintf(prefix, sizeof prefix, "%s/%s", dir, c->file);
     TC_CHECK(st == c->status && m == NULL, "case %zu (%s): status %d (%s), expected %d", idx,
              c->phrase, (int)st, err, (int)c->status);

@@ -15,8 +15,8 @@
 
 #include "tc_classifier.h"
 #include "tc_test.h"
+#include "tc_tmpdir.h"
 
-static char tmpdir[256];
 static uint64_t rng = 0x2545f4914f6cdd1du;
 
 static uint64_t next_u64(void)
@@ -27,21 +27,6 @@ static uint64_t next_u64(void)
     return rng;
 }
 static double uniform(void) { return (double)(next_u64() >> 11) / 9007199254740992.0; }
-
-static const char *tmp_path(const char *name)
-{
-    static char buf[512];
-    if (tmpdir[0] == '\0') {
-        const char *base = getenv("TMPDIR");
-        snprintf(tmpdir, sizeof tmpdir, "%s/tc_svm_XXXXXX", base ? base : "/tmp");
-        if (mkdtemp(tmpdir) == NULL) {
-            perror("mkdtemp");
-            exit(2);
-        }
-    }
-    snprintf(buf, sizeof buf, "%s/%s", tmpdir, name);
-    return buf;
-}
 
 static void quiet(const char *s) { (void)s; }
 
@@ -150,7 +135,7 @@ static struct svm_model *train(const dataset *ds, int kernel, int probability, c
         exit(2);
     }
     struct svm_model *m = svm_train(&prob, &p);
-    if (svm_save_model(tmp_path(name), m) != 0) {
+    if (svm_save_model(tc_tmp_path(name), m) != 0) {
         fprintf(stderr, "svm_save_model failed\n");
         exit(2);
     }
@@ -171,7 +156,7 @@ static tc_classifier *load(const char *name, size_t k, size_t n, const int *labe
     cfg.libsvm_labels = labels;
     tc_classifier *c = NULL;
     err[0] = '\0';
-    *st = tc_classifier_load(&cfg, tmp_path(name), &c, err);
+    *st = tc_classifier_load(&cfg, tc_tmp_path(name), &c, err);
     return c;
 }
 
@@ -365,7 +350,7 @@ static void check_model(const char *what, const dataset *ds, int kernel, int pro
     tc_classifier_free(&cl);
     tc_classifier_free(&cs);
     svm_free_and_destroy_model(&ref);
-    unlink(tmp_path(name));
+    unlink(tc_tmp_path(name));
 }
 
 static void run_kernels(size_t k, size_t n, size_t l, double density)
@@ -448,7 +433,7 @@ static void test_malformed(void)
     int labels[8];
     struct svm_model *m = train(&ds, RBF, 1, "good.svm", labels);
     svm_free_and_destroy_model(&m);
-    char *good = slurp(tmp_path("good.svm"));
+    char *good = slurp(tc_tmp_path("good.svm"));
     TC_CHECK(good != NULL, "read back");
     if (good == NULL)
         return;
@@ -491,13 +476,13 @@ static void test_malformed(void)
         if (bad == NULL)
             continue;
         size_t line = cases[i].line ? cases[i].line : line_of(good, cases[i].from);
-        FILE *f = fopen(tmp_path("bad.svm"), "wb");
+        FILE *f = fopen(tc_tmp_path("bad.svm"), "wb");
         fputs(bad, f);
         fclose(f);
         free(bad);
         c = load("bad.svm", 3, 20, labels, TC_PROBA_PAIRWISE, TC_SVM_LIBSVM, &st, err);
         char want[600];
-        snprintf(want, sizeof want, "%s:%zu: ", tmp_path("bad.svm"), line);
+        snprintf(want, sizeof want, "%s:%zu: ", tc_tmp_path("bad.svm"), line);
         TC_CHECK(st == TC_EFORMAT && c == NULL, "%s: status %d: %s", cases[i].name, (int)st, err);
         TC_CHECK(strncmp(err, want, strlen(want)) == 0, "%s: \"%.300s\" does not start \"%.300s\"",
                  cases[i].name, err, want);
@@ -509,7 +494,7 @@ static void test_malformed(void)
     trunc[len - 1] = '\0';
     char *last_nl = strrchr(trunc, '\n');
     last_nl[1] = '\0';
-    FILE *f = fopen(tmp_path("bad.svm"), "wb");
+    FILE *f = fopen(tc_tmp_path("bad.svm"), "wb");
     fputs(trunc, f);
     fclose(f);
     c = load("bad.svm", 3, 20, labels, TC_PROBA_PAIRWISE, TC_SVM_LIBSVM, &st, err);
@@ -518,7 +503,7 @@ static void test_malformed(void)
     /* extra line after the SVs */
     char *extra = malloc(len + 16);
     snprintf(extra, len + 16, "%s1 2 1:1\n", good);
-    f = fopen(tmp_path("bad.svm"), "wb");
+    f = fopen(tc_tmp_path("bad.svm"), "wb");
     fputs(extra, f);
     fclose(f);
     free(extra);
@@ -540,9 +525,9 @@ static void test_malformed(void)
     TC_CHECK(st == TC_EUNSUPPORTED && c == NULL, "softmax libsvm accepted");
     free(good);
     free_data(&ds);
-    unlink(tmp_path("bad.svm"));
-    unlink(tmp_path("good.svm"));
-    unlink(tmp_path("noprob.svm"));
+    unlink(tc_tmp_path("bad.svm"));
+    unlink(tc_tmp_path("good.svm"));
+    unlink(tc_tmp_path("noprob.svm"));
 }
 
 /* Pairwise coupling on hand-set models: a 2-class model with A = -1, B = 0 gives
@@ -551,7 +536,7 @@ static void test_two_class_closed_form(void)
 {
     const char *text = "svm_type c_svc\nkernel_type linear\nnr_class 2\ntotal_sv 2\nrho 0.5\n"
                        "label 1 0\nprobA -1\nprobB 0\nnr_sv 1 1\nSV\n1 1:1 \n-1 2:1 \n";
-    FILE *f = fopen(tmp_path("hand.svm"), "wb");
+    FILE *f = fopen(tc_tmp_path("hand.svm"), "wb");
     fputs(text, f);
     fclose(f);
     static const int labels[] = {1, 0};
@@ -598,13 +583,13 @@ static void test_two_class_closed_form(void)
     tc_classifier_scratch_free(&ss);
     tc_classifier_free(&c);
     tc_classifier_free(&s);
-    unlink(tmp_path("hand.svm"));
+    unlink(tc_tmp_path("hand.svm"));
 }
 
 static void test_zz_cleanup(void)
 {
-    rmdir(tmpdir);
-    TC_CHECK(access(tmpdir, F_OK) != 0, "temp dir %s left behind", tmpdir);
+    rmdir(tc_tmpdir);
+    TC_CHECK(access(tc_tmpdir, F_OK) != 0, "temp dir %s left behind", tc_tmpdir);
 }
 
 static void setup(void) { svm_set_print_string_function(quiet); }

@@ -434,11 +434,11 @@ static void test_malformed_stopwords(void)
 
 static void test_load_from_files(void)
 {
-    char dir[64];
+    char dir[256];
     TC_CHECK(fx_mkdtemp(dir, sizeof dir), "mkdtemp");
     fx_write_str(dir, "vocab.tsv", VOCAB);
     fx_write_str(dir, "stop.txt", "textclf-stopwords\t1\t1\nmovie\n");
-    char vp[128], sp[128];
+    char vp[320], sp[320];
     snprintf(vp, sizeof vp, "%s/vocab.tsv", dir);
     snprintf(sp, sizeof sp, "%s/stop.txt", dir);
     tc_vectorizer_config c = base_cfg();
