@@ -369,7 +369,7 @@ static void run_bad(const bad_case *c, size_t idx)
     if (getenv("TEST_MODEL_VERBOSE") != NULL)
         fprintf(stderr, "case %zu: status %d: %s\n", idx, (int)st, err);
     TC_CHECK(strncmp(err, prefix, strlen(prefix)) == 0 && strstr(err, c->phrase) != NULL,
-             "case %zu: message \"%s\", expected \"%s...%s\"", idx, err, prefix, c->phrase);
+             "case %zu: message \"%.300s\", expected \"%.300s...%s\"", idx, err, prefix, c->phrase);
     tc_model_free(&m);
     fx_rmdir(dir);
 }
