@@ -147,12 +147,17 @@ def test_bad_model_and_fallback(binary, model, tmp):
     nport, dport = C.free_ports(2)
     env = {"TEXTCLF_BIN": binary, "SM_MODEL_DIR": missing, "SAGEMAKER_BIND_TO_PORT": str(nport),
            "SAGEMAKER_SAFE_PORT_RANGE": "%d-%d" % (dport, dport), "TEXTCLF_NGINX": NGINX}
-    p = C.Proc([SERVE, "serve"], env=env)
-    rc = p.wait(30)
-    err = p.stderr()
-    p.cleanup()
-    check("nginx/bad model dir: docker/serve exits non-zero naming it", rc not in (0, None) and missing in err,
-          "exit %r: %s" % (rc, err[-400:]))
+    # Several times: nginx starts beside the daemon, and the daemon fails while nginx is
+    # still starting; stopping nginx then must not hang (it did 2 times in 5 once).
+    results = []
+    for _ in range(6):
+        p = C.Proc([SERVE, "serve"], env=env)
+        rc = p.wait(30)
+        results.append((rc, p.stderr()))
+        p.cleanup()
+    bad = [(rc, err) for rc, err in results if rc in (0, None) or missing not in err]
+    check("nginx/bad model dir: docker/serve exits non-zero naming it (6 starts)", not bad,
+          "%d of 6: exit %r: %s" % (len(bad), bad[0][0], bad[0][1][-400:]) if bad else "")
     empty = os.path.join(tmp, "empty-model-dir")
     os.makedirs(empty, exist_ok=True)
     try:
