@@ -390,10 +390,11 @@ def test_payload_limits_raw(port, mb=6):
     check("limits/chunked body under the limit", st == 200 and out.count(b"\n") == 2, "%d %r" % (st, out[:200]))
 
 
-def rss_kb(pid):
+def rss_kb(pid, field="VmRSS"):
+    """A memory figure of /proc/PID/status in KiB (VmRSS, RssAnon, ...); 0 if absent."""
     with open("/proc/%d/status" % pid) as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     return 0
 
@@ -425,14 +426,6 @@ def test_memory_returned(proc, port, rss0, binary):
           not errors and rss1 - rss0 <= 16 * 1024, "errors %r, grew %d KiB" % (errors, rss1 - rss0))
 
 
-def rss_anon_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("RssAnon:"):
-                return int(line.split()[1])
-    return 0
-
-
 def test_idle_trim(binary, model):
     """After a burst of mid-sized requests (100-line bodies of ~130 KiB, below the mmap
     threshold, so their buffers come from the server threads' malloc arenas) from 64
@@ -452,7 +445,7 @@ def test_idle_trim(binary, model):
         body = ("\n".join(lines) + "\n").encode()
         for _ in range(5):
             C.invoke(port, body[:2000], "text/plain")
-        anon0 = rss_anon_kb(proc.p.pid)
+        anon0 = rss_kb(proc.p.pid, "RssAnon")
         errors = []
 
         def client():
@@ -474,12 +467,12 @@ def test_idle_trim(binary, model):
             t.start()
         for t in ts:
             t.join(120)
-        anon_busy = rss_anon_kb(proc.p.pid)
+        anon_busy = rss_kb(proc.p.pid, "RssAnon")
         deadline = time.time() + 1.0
         anon1 = anon_busy
         while time.time() < deadline and anon1 - anon0 > 640:
             time.sleep(0.05)
-            anon1 = rss_anon_kb(proc.p.pid)
+            anon1 = rss_kb(proc.p.pid, "RssAnon")
         check("memory/idle trim after 64 clients x 15 requests of %d KiB: anonymous RSS %d -> %d -> %d KiB"
               % (len(body) // 1024, anon0, anon_busy, anon1),
               not errors and anon1 - anon0 <= 640,
