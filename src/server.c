@@ -426,15 +426,14 @@ static struct MHD_Response *static_response(const char *body, const char *ctype)
     return r;
 }
 
-/* Waits for SIGTERM/SIGINT (blocked in every thread), flushing the access log meanwhile.
- * Returns the signal. */
 /* Idle after at least this many request bytes: free heap memory goes back to the
  * system (bodies below the mmap threshold live in the server threads' malloc arenas,
  * which keep a burst's high-water mark otherwise). */
 #define TRIM_AFTER_BYTES ((size_t)4 << 20)
 
-/* Waits for SIGTERM/SIGINT; every tick meanwhile flushes the access log and, when no
- * request is in flight after a burst of large ones, trims the heap. */
+/* Waits for SIGTERM/SIGINT (blocked in every thread) and returns it; every tick
+ * meanwhile flushes the access log and, when no request is in flight after a burst of
+ * large ones, trims the heap. */
 static int wait_for_signal(server *s, const sigset_t *set)
 {
     const struct timespec tick = {0, 100 * 1000 * 1000};

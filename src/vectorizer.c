@@ -351,6 +351,7 @@ static inline uint32_t edge_bucket_of(uint64_t key, size_t n_buckets)
     return (uint32_t)(((h >> 32) * (uint64_t)n_buckets) >> 32);
 }
 
+/* edge_find from bucket b on, through buckets an insertion found full. */
 static uint32_t edge_find_slow(const edge_bucket *edges, size_t n_buckets, uint64_t key,
                                size_t b)
 {
