@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tc_bytes.h"
+
 #define ENTRY_HDR 8u
 
 struct tc_termtab {
@@ -31,20 +33,6 @@ struct tc_termtab {
 #define K2 UINT64_C(0xd6e8feb86659fd93)
 #define K3 UINT64_C(0xff51afd7ed558ccd)
 
-static inline uint64_t load64(const char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
-static inline uint32_t load32(const char *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
 /* Multiply-xorshift hash of one space-free part over 8-byte words; short parts (the
  * common case) take one round. The join's finaliser (join_final) mixes every input
  * bit into both the low bits (slot position) and the high bits (tag). */
@@ -54,11 +42,11 @@ static inline uint64_t part_hash(const char *s, size_t len)
     if (len >= 8) {
         size_t i = 0;
         for (; i + 8 <= len; i += 8) {
-            h = (h ^ load64(s + i)) * K2;
+            h = (h ^ tc_load_u64(s + i)) * K2;
             h ^= h >> 31;
         }
         if (i < len) { /* the last 8 bytes, overlapping: no partial loads */
-            h = (h ^ load64(s + len - 8)) * K2;
+            h = (h ^ tc_load_u64(s + len - 8)) * K2;
             h ^= h >> 31;
         }
         return h;
@@ -67,7 +55,7 @@ static inline uint64_t part_hash(const char *s, size_t len)
      * copy to the stack would stall on store forwarding) */
     uint64_t v = 0;
     if (len >= 4)
-        v = (uint64_t)load32(s) | (uint64_t)load32(s + len - 4) << 32;
+        v = (uint64_t)tc_load_u32(s) | (uint64_t)tc_load_u32(s + len - 4) << 32;
     else if (len > 0)
         v = (uint64_t)(uint8_t)s[0] | (uint64_t)(uint8_t)s[len / 2] << 8 |
             (uint64_t)(uint8_t)s[len - 1] << 16;
@@ -115,7 +103,7 @@ static inline size_t find_space(const char *s, size_t n)
     size_t i = 0;
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     for (; i + 8 <= n; i += 8) {
-        uint64_t v = load64(s + i) ^ UINT64_C(0x2020202020202020);
+        uint64_t v = tc_load_u64(s + i) ^ UINT64_C(0x2020202020202020);
         uint64_t z = (v - UINT64_C(0x0101010101010101)) & ~v & UINT64_C(0x8080808080808080);
         if (z != 0)
             return i + ((size_t)__builtin_ctzll(z) >> 3);
@@ -141,24 +129,6 @@ uint64_t tc_termtab_hash(const char *s, size_t len)
         len -= e + 1;
     }
     return join_final(h);
-}
-
-/* Equality of two byte strings of the same (usually short) length: whole words, and
- * overlapping loads for the tail instead of a byte loop. */
-static inline bool bytes_equal(const char *a, const char *b, size_t n)
-{
-    if (n >= 8) {
-        for (size_t i = 0; i + 8 <= n; i += 8)
-            if (load64(a + i) != load64(b + i))
-                return false;
-        return load64(a + n - 8) == load64(b + n - 8);
-    }
-    if (n >= 4)
-        return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i])
-            return false;
-    return true;
 }
 
 static size_t slots_for(size_t terms)
@@ -209,7 +179,7 @@ static bool rehash(tc_termtab *t, size_t nslots)
     size_t mask = nslots - 1;
     for (size_t i = 0; i < t->n; i++) {
         const char *e = t->pool + t->off[i];
-        uint64_t h = tc_termtab_hash(e + ENTRY_HDR, load32(e + 4));  /* (rehash) */
+        uint64_t h = tc_termtab_hash(e + ENTRY_HDR, tc_load_u32(e + 4));  /* (rehash) */
         size_t p = (size_t)h & mask;
         while ((uint32_t)slots[p] != 0)
             p = (p + 1) & mask;
@@ -272,8 +242,8 @@ int64_t tc_termtab_find_hashed(const tc_termtab *t, const char *s, size_t len, u
             return -1;
         if ((slot & UINT64_C(0xffffffff00000000)) == tag) {
             const char *e = t->pool + eo;
-            if (load32(e + 4) == len && bytes_equal(e + ENTRY_HDR, s, len))
-                return (int64_t)load32(e);
+            if (tc_load_u32(e + 4) == len && tc_bytes_equal(e + ENTRY_HDR, s, len))
+                return (int64_t)tc_load_u32(e);
         }
         p = (p + 1) & t->mask;
     }
@@ -290,7 +260,7 @@ static inline bool equals_joined(const char *e, size_t elen, const tc_term_ref *
     for (size_t i = 0; i < n; i++) {
         if (i > 0 && *e++ != ' ')
             return false;
-        if (!bytes_equal(e, parts[i].s, parts[i].len))
+        if (!tc_bytes_equal(e, parts[i].s, parts[i].len))
             return false;
         e += parts[i].len;
     }
@@ -309,8 +279,8 @@ static inline int64_t find_joined(const tc_termtab *t, const tc_term_ref *parts,
             return -1;
         if ((slot & UINT64_C(0xffffffff00000000)) == tag) {
             const char *e = t->pool + eo;
-            if (equals_joined(e + ENTRY_HDR, load32(e + 4), parts, n))
-                return (int64_t)load32(e);
+            if (equals_joined(e + ENTRY_HDR, tc_load_u32(e + 4), parts, n))
+                return (int64_t)tc_load_u32(e);
         }
         p = (p + 1) & t->mask;
     }
@@ -379,9 +349,9 @@ static inline tc_status insert_hashed(tc_termtab *t, const char *s, size_t len, 
         if ((slot & UINT64_C(0xffffffff00000000)) != tag)
             continue;
         const char *e = t->pool + (uint32_t)slot;
-        if (load32(e + 4) == len && bytes_equal(e + ENTRY_HDR, s, len)) {
+        if (tc_load_u32(e + 4) == len && tc_bytes_equal(e + ENTRY_HDR, s, len)) {
             if (existing != NULL)
-                *existing = load32(e);
+                *existing = tc_load_u32(e);
             return TC_EFORMAT;
         }
     }
@@ -451,6 +421,6 @@ size_t tc_termtab_size(const tc_termtab *t) { return t->n; }
 const char *tc_termtab_term(const tc_termtab *t, size_t i, size_t *len)
 {
     const char *e = t->pool + t->off[i];
-    *len = load32(e + 4);
+    *len = tc_load_u32(e + 4);
     return e + ENTRY_HDR;
 }

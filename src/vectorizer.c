@@ -41,6 +41,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "tc_bytes.h"
 #include "tc_numparse.h"
 #include "tc_termtab.h"
 #include "tc_textfile.h"
@@ -126,37 +127,6 @@ struct tc_vectorizer_scratch {
     size_t cols_cap;
 };
 
-static inline uint64_t load_u64(const char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
-static inline uint64_t load_u32(const char *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
-/* a[0..n) == b[0..n) for short n, with overlapping word loads. */
-static inline bool same_bytes(const char *a, const char *b, size_t n)
-{
-    if (n >= 8) {
-        for (size_t i = 0; i + 8 <= n; i += 8)
-            if (load_u64(a + i) != load_u64(b + i))
-                return false;
-        return load_u64(a + n - 8) == load_u64(b + n - 8);
-    }
-    if (n >= 4)
-        return load_u32(a) == load_u32(b) && load_u32(a + n - 4) == load_u32(b + n - 4);
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i])
-            return false;
-    return true;
-}
-
 #define HUGE_PAGE ((size_t)2 << 20)
 
 /* A lookup table of `bytes`, cache-line aligned; large ones on transparent huge pages
@@ -182,7 +152,7 @@ static inline uint64_t word_enc(const char *s, size_t len)
 {
     char b[8] = {0};
     memcpy(b, s, len < 8 ? len : 8);
-    return load_u64(b);
+    return tc_load_u64(b);
 }
 
 /* word_enc for a token (len >= 1) followed by at least 8 readable bytes
@@ -192,9 +162,9 @@ static inline uint64_t token_enc(const char *s, size_t len)
 {
     unsigned k = len < 8 ? (unsigned)len : 8u;
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    return load_u64(s) & (~UINT64_C(0) << (64 - 8 * k));
+    return tc_load_u64(s) & (~UINT64_C(0) << (64 - 8 * k));
 #else
-    return load_u64(s) & (~UINT64_C(0) >> (64 - 8 * k));
+    return tc_load_u64(s) & (~UINT64_C(0) >> (64 - 8 * k));
 #endif
 }
 
@@ -205,11 +175,11 @@ static inline uint64_t word_hash(const char *s, size_t len, uint64_t enc)
         size_t i = 8;
         for (; i + 8 <= len; i += 8) {
             h ^= h >> 29;
-            h = (h ^ load_u64(s + i)) * K2;
+            h = (h ^ tc_load_u64(s + i)) * K2;
         }
         if (i < len) {
             h ^= h >> 29;
-            h = (h ^ load_u64(s + len - 8)) * K2;
+            h = (h ^ tc_load_u64(s + len - 8)) * K2;
         }
     }
     h ^= h >> 32;
@@ -227,8 +197,8 @@ static inline bool word_slot_is(const word_table *w, size_t p, const char *s, si
         return true;
     const char *q = w->pool + w->tail[p];
     if (len <= 16)  /* bytes 0..8 are equal (enc): the last 8 cover the rest */
-        return load_u64(q + len - 8) == load_u64(s + len - 8);
-    return same_bytes(q + 8, s + 8, len - 8);
+        return tc_load_u64(q + len - 8) == tc_load_u64(s + len - 8);
+    return tc_bytes_equal(q + 8, s + 8, len - 8);
 }
 
 /* Node of the word s[0..len) (enc, hash h), NODE_NONE if absent. */
@@ -450,7 +420,7 @@ static inline bool has_tab_or_cr(const char *s, size_t n)
     const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
-        uint64_t v = load_u64(s + i);
+        uint64_t v = tc_load_u64(s + i);
         uint64_t t = v ^ (ones * '\t'), r = v ^ (ones * '\r');
         if ((((t - ones) & ~t) | ((r - ones) & ~r)) & highs)
             return true;
@@ -509,11 +479,11 @@ static bool parse_idf(idf_cache_entry *cache, const char *s, size_t n, double *o
     /* first and last bytes (fixed-size overlapping loads) and the length pick the entry */
     uint64_t a, b;
     if (n >= 8) {
-        a = load_u64(s);
-        b = load_u64(s + n - 8);
+        a = tc_load_u64(s);
+        b = tc_load_u64(s + n - 8);
     } else if (n >= 4) {
-        a = load_u32(s);
-        b = load_u32(s + n - 4);
+        a = tc_load_u32(s);
+        b = tc_load_u32(s + n - 4);
     } else {
         a = (uint8_t)s[0];
         b = (uint64_t)(uint8_t)s[n / 2] << 8 | (uint8_t)s[n - 1];
@@ -521,7 +491,7 @@ static bool parse_idf(idf_cache_entry *cache, const char *s, size_t n, double *o
     uint64_t h = (a * UINT64_C(0x9e3779b97f4a7c15)) ^ (b * UINT64_C(0xc2b2ae3d27d4eb4f)) ^ n;
     h ^= h >> 29;
     idf_cache_entry *e = &cache[(h * UINT64_C(0xff51afd7ed558ccd) >> 40) & (IDF_CACHE - 1)];
-    if (e->len == n && same_bytes(e->key, s, n)) {
+    if (e->len == n && tc_bytes_equal(e->key, s, n)) {
         *out = e->value;
         return true;
     }
@@ -539,7 +509,7 @@ static size_t count_spaces(const char *s, size_t n)
     const uint64_t lo7 = UINT64_C(0x7f7f7f7f7f7f7f7f), sp = UINT64_C(0x2020202020202020);
     size_t c = 0, i = 0;
     for (; i + 8 <= n; i += 8) {
-        uint64_t v = load_u64(s + i) ^ sp;
+        uint64_t v = tc_load_u64(s + i) ^ sp;
         /* high bit of each byte set iff that byte of v is zero, exactly */
         uint64_t z = ~(((v & lo7) + lo7) | v | lo7);
         c += (size_t)(((z >> 7) * UINT64_C(0x0101010101010101)) >> 56);  /* bytes set */
