@@ -316,6 +316,18 @@ def _complete_response(buf):
     return False
 
 
+def read_response(sock):
+    """Reads one HTTP response from sock (until its Content-Length is complete or the
+    peer closes); returns parse_raw's (status, headers, body)."""
+    buf = b""
+    while not _complete_response(buf):
+        b = sock.recv(1 << 20)
+        if not b:
+            break
+        buf += b
+    return parse_raw(buf)
+
+
 def parse_raw(resp):
     head, _, body = resp.partition(b"\r\n\r\n")
     lines = head.split(b"\r\n")
@@ -345,13 +357,7 @@ def upload_and_signal(port, body, proc, sig=signal.SIGTERM, slices=20, signal_af
             if i == signal_after:
                 proc.signal(sig)
             time.sleep(0.05)
-        buf = b""
-        while not _complete_response(buf):
-            b = s.recv(1 << 20)
-            if not b:
-                break
-            buf += b
-        result["resp"] = parse_raw(buf)
+        result["resp"] = read_response(s)
         s.close()
     except OSError as e:
         result["err"] = str(e)

@@ -368,13 +368,7 @@ def test_payload_limits_raw(port, mb=6):
             s.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
             sent += len(chunk)
         s.sendall(b"0\r\n\r\n")
-        buf = b""
-        while not C._complete_response(buf):
-            b = s.recv(65536)
-            if not b:
-                break
-            buf += b
-        st, _, body = C.parse_raw(buf)
+        st, _, body = C.read_response(s)
     except OSError as e:
         st, body = 0, str(e).encode()
     finally:
@@ -541,13 +535,7 @@ def test_slow_client(port, label="direct"):
         check("slow client/%s others served meanwhile (worst %.1f ms)" % (label, worst * 1000),
               ok and worst < 1.0, "ok=%s worst %.3f s" % (ok, worst))
         slow.sendall(body[5:])
-        buf = b""
-        while not C._complete_response(buf):
-            b = slow.recv(65536)
-            if not b:
-                break
-            buf += b
-        st, _, out = C.parse_raw(buf)
+        st, _, out = C.read_response(slow)
         check("slow client/%s its own request completes" % label, st == 200 and b"predictions" in out,
               "%d %r" % (st, out[:200]))
     finally:
@@ -734,14 +722,8 @@ def test_unix_socket(binary, model, tmp, expected):
         s.connect(path)
         s.sendall(b"POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                   b"Accept: application/jsonlines\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
-        buf = b""
-        while not C._complete_response(buf):
-            b = s.recv(65536)
-            if not b:
-                break
-            buf += b
+        st, _, out = C.read_response(s)
         s.close()
-        st, _, out = C.parse_raw(buf)
         got = [json.loads(line) for line in out.decode().splitlines()] if st == 200 else []
         why = "" if len(got) == len(expected) else "status %d %r" % (st, out[:200])
         for g, w in zip(got, expected):
