@@ -25,7 +25,11 @@ while [ $# -gt 0 ]; do
 done
 [ ${#suites[@]} -gt 0 ] || suites=(unit)
 export TEXTCLF_DATA=${TEXTCLF_DATA:-../shared/data}
-export TEXTCLF_BIN=${TEXTCLF_BIN:-$PWD/$BUILD/textclf}
+case $BUILD in
+  /*) build_abs=$BUILD ;;
+  *) build_abs=$PWD/$BUILD ;;
+esac
+export TEXTCLF_BIN=${TEXTCLF_BIN:-$build_abs/textclf}
 PYTHON=${PYTHON:-$(tools/find-python.sh)}
 export PYTHON
 
