@@ -646,7 +646,7 @@ static tc_status build_index(tc_vectorizer *v, const char *name, const term_line
     uint32_t *order = malloc((n ? n : 1) * sizeof *order);
     tc_termtab *long_terms = NULL;
     tc_status st = TC_OK;
-    v->n_buckets = (size_t)(edges * 2 / 7) + 1;  /* at most 70% of the slots used */
+    v->n_buckets = (size_t)(edges * 2 / 5) + 1;  /* at most 70% of the slots used */
     v->edges = alloc_table(v->n_buckets * sizeof *v->edges);
     size_t ones = by_parts[2] - by_parts[1];
     if (order == NULL || v->edges == NULL || !word_table_init(&v->words, ones + ones / 4)) {
@@ -1248,24 +1248,28 @@ static uint32_t *sort_u32(uint32_t *a, uint32_t *tmp, size_t n, unsigned key_bit
 }
 
 /* cols[]/counts[] = the distinct columns of hits[0..nh) ascending, with their
- * multiplicities; returns how many. Branch-free run counting: whether a hit repeats
- * the previous one is as unpredictable as the document. */
+ * multiplicities; returns how many. Branch-free run counting (whether a hit repeats
+ * the previous one is as unpredictable as the document): every hit writes its run's
+ * slot, so the slot ends up holding the run's last hit and its end position, and no
+ * store waits for a load of the one before. */
 static size_t count_columns(const tc_vectorizer *v, tc_vectorizer_scratch *s, size_t nh)
 {
     if (nh == 0)
         return 0;
     const uint32_t *h = sort_u32(s->hits, s->tmp, nh, v->key_bits);
-    uint32_t *cols = s->cols, *counts = s->counts;
+    uint32_t *cols = s->cols, *ends = s->counts;
     size_t nc = 0;
-    cols[0] = h[0];
-    counts[0] = 1;
-    for (size_t i = 1; i < nh; i++) {
-        uint32_t fresh = h[i] != h[i - 1];
-        nc += fresh;
+    for (size_t i = 0; i + 1 < nh; i++) {
         cols[nc] = h[i];
-        counts[nc] = (counts[nc] & (fresh - 1u)) + 1u;
+        ends[nc] = (uint32_t)(i + 1);
+        nc += h[i] != h[i + 1];
     }
-    return nc + 1;
+    cols[nc] = h[nh - 1];
+    ends[nc] = (uint32_t)nh;
+    nc++;
+    for (size_t k = nc; k-- > 1;)
+        ends[k] -= ends[k - 1];  /* end positions -> counts */
+    return nc;
 }
 
 tc_status tc_vectorizer_transform(const tc_vectorizer *v, tc_vectorizer_scratch *s,
