@@ -479,9 +479,11 @@ static void linear_decision(const tc_classifier *c, const tc_sparse *x, double *
     if (R == 1) {
         /* binary models: the same sums in the same order, in a register */
         double acc = 0.0;
+        for (size_t i = 0; i < x->nnz && i < 48; i++)
+            __builtin_prefetch(c->weights + x->index[i]);
         for (size_t i = 0; i < x->nnz; i++) {
-            if (i + 16 < x->nnz)
-                __builtin_prefetch(c->weights + x->index[i + 16]);
+            if (i + 48 < x->nnz)
+                __builtin_prefetch(c->weights + x->index[i + 48]);
             acc += x->value[i] * c->weights[x->index[i]];
         }
         d[0] = acc + c->intercept[0];
