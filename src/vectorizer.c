@@ -212,6 +212,17 @@ static inline uint32_t word_find(const word_table *w, const char *s, size_t len,
     }
 }
 
+/* Fetches what word_find will read first for a word of len bytes with hash h: its
+ * slot and, for a word of more than 8 bytes, its pool offset (7% of IMDB's tokens,
+ * but a fifth of the lookup time in a profile when not fetched ahead). The second
+ * address is chosen without a branch: a short word asks for its slot again. */
+static inline void word_find_prefetch(const word_table *w, uint64_t h, size_t len)
+{
+    size_t p = (size_t)h & w->mask;
+    __builtin_prefetch(&w->slots[p]);
+    __builtin_prefetch(len > 8 ? (const void *)&w->tail[p] : (const void *)&w->slots[p]);
+}
+
 static bool word_table_init(word_table *w, size_t expected)
 {
     size_t cap = 64;
@@ -1110,11 +1121,11 @@ static size_t lookup_words(const tc_vectorizer *v, tc_vectorizer_scratch *s, con
         wh[i] = word_hash(p, toks[i].len, token_enc(p, toks[i].len));
     }
     for (size_t i = 0; i < nt && i < WORD_AHEAD; i++)
-        __builtin_prefetch(&w->slots[wh[i] & w->mask]);
+        word_find_prefetch(w, wh[i], toks[i].len);
     size_t k = 0;
     for (size_t i = 0; i < nt; i++) {
         if (i + WORD_AHEAD < nt)
-            __builtin_prefetch(&w->slots[wh[i + WORD_AHEAD] & w->mask]);
+            word_find_prefetch(w, wh[i + WORD_AHEAD], toks[i + WORD_AHEAD].len);
         const char *p = txt + toks[i].off;
         uint32_t u = word_find(w, p, toks[i].len, token_enc(p, toks[i].len), wh[i]);
         if (u == NODE_STOP)
