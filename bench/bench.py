@@ -570,6 +570,29 @@ def accuracy(pred, gold):
     return sum(1 for p, g in zip(pred, gold) if p == g) / len(gold) if gold else 0.0
 
 
+OFFLINE_REPS = 3
+
+
+def run_net(empty_cmd, full_cmd, out):
+    """Time of the work itself for a CLI that cannot time itself: the whole process on
+    the input minus the whole process on an empty input (start-up and model load), as
+    medians of OFFLINE_REPS alternating runs each; one run of each was seen to vary by
+    20-25% on this shared machine. Returns (predict s, load s, full wall s, peak RSS kB,
+    CPU s net of load)."""
+    loads, fulls, cpus, lcpus, rss = [], [], [], [], 0
+    for _ in range(OFFLINE_REPS):
+        w, _, c, _ = run_child(empty_cmd)
+        loads.append(w)
+        lcpus.append(c)
+        w, r, c, _ = run_child(full_cmd, out)
+        fulls.append(w)
+        cpus.append(c)
+        rss = max(rss, r)
+    load, full = statistics.median(loads), statistics.median(fulls)
+    return (max(full - load, 1e-9), load, full, rss,
+            max(statistics.median(cpus) - statistics.median(lcpus), 1e-9))
+
+
 def run_offline(models, data_info, binary, work, rounds, fasttext_models, results):
     off = data_info["offline"]
     inp, gold, n = off["path"], off["labels"], off["docs"]
@@ -580,20 +603,19 @@ def run_offline(models, data_info, binary, work, rounds, fasttext_models, result
             # textclf: model load alone (empty input), then the whole test set.
             tc_labels = tc_probs = None
             for threads in ((1, 2) if binary else ()):
-                load_wall, _, load_cpu, _ = run_child(
-                    [binary, "predict", "--model", m["textclf"], "--threads", str(threads),
-                     "--input", off["empty"]])
                 out = os.path.join(outdir, f"textclf-{name}-t{threads}.jsonl")
-                wall, rss, cpu, _ = run_child([binary, "predict", "--model", m["textclf"],
-                                               "--threads", str(threads), "--input", inp], out)
+                cmd = [binary, "predict", "--model", m["textclf"], "--threads", str(threads),
+                       "--input"]
+                predict_s, load_wall, wall, rss, cpu = run_net(cmd + [off["empty"]], cmd + [inp],
+                                                               out)
                 labels, probs = read_textclf_output(out)
                 if len(labels) != n:
                     die(f"textclf predict wrote {len(labels)} lines for {n} inputs")
                 rec = {"model": name, "engine": f"textclf predict --threads {threads}",
                        "key": f"textclf-t{threads}", "round": rnd, "docs": n,
                        "bytes": off["bytes"], "wall_s": wall, "load_s": load_wall,
-                       "predict_s": max(wall - load_wall, 1e-9), "maxrss_kb": rss,
-                       "cpu_s": max(cpu - load_cpu, 1e-9), "accuracy": accuracy(labels, gold)}
+                       "predict_s": predict_s, "maxrss_kb": rss,
+                       "cpu_s": cpu, "accuracy": accuracy(labels, gold)}
                 results["offline"].append(rec)
                 if threads == 1:
                     tc_labels, tc_probs = labels, probs
@@ -630,10 +652,10 @@ def run_offline(models, data_info, binary, work, rounds, fasttext_models, result
             ft = fasttext_models.get(name)
             if ft:
                 ft_bin, ft_in = ft
-                load_wall, _, load_cpu, _ = run_child(["fasttext", "predict-prob", ft_bin,
-                                                       off["empty"] + ".fasttext"])
                 out = os.path.join(outdir, f"fasttext-{name}.txt")
-                wall, rss, cpu, _ = run_child(["fasttext", "predict-prob", ft_bin, ft_in, "1"], out)
+                predict_s, load_wall, wall, rss, cpu = run_net(
+                    ["fasttext", "predict-prob", ft_bin, off["empty"] + ".fasttext"],
+                    ["fasttext", "predict-prob", ft_bin, ft_in, "1"], out)
                 with open(out, encoding="utf-8") as f:
                     ft_labels = [line.split()[0][len("__label__"):] if line.strip() else ""
                                  for line in f]
@@ -641,8 +663,8 @@ def run_offline(models, data_info, binary, work, rounds, fasttext_models, result
                     die(f"fasttext wrote {len(ft_labels)} lines for {n} inputs")
                 rec = {"model": name, "engine": "fastText predict-prob", "key": "fasttext",
                        "round": rnd, "docs": n, "bytes": off["bytes"], "wall_s": wall,
-                       "load_s": load_wall, "predict_s": max(wall - load_wall, 1e-9),
-                       "cpu_s": max(cpu - load_cpu, 1e-9), "maxrss_kb": rss,
+                       "load_s": load_wall, "predict_s": predict_s,
+                       "cpu_s": cpu, "maxrss_kb": rss,
                        "accuracy": accuracy(ft_labels, gold)}
                 results["offline"].append(rec)
                 log(f"offline {name} round {rnd + 1}: fastText: {n / rec['predict_s']:,.0f} docs/s")

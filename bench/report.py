@@ -293,7 +293,8 @@ def build(res):
         w(f"## Offline: {n:,} IMDB test reviews ({mb:.1f} MB), one document a line")
         w("")
         w("docs/s exclude model load (textclf and fastText: the same command on empty input "
-          "gives the load time, subtracted; sklearn: timed in-process around "
+          "gives the load time, subtracted, medians of 3 alternating runs of each per round; "
+          "sklearn: timed in-process around "
           "transform+predict_proba); docs per CPU-s use user+sys CPU time the same way (less "
           "disturbed by other load on a shared machine; for --threads 2 it is the sum over "
           "threads). Targets are judged on wall-clock docs/s. fastText: Debian's "
