@@ -217,6 +217,30 @@ def test_bad_env(binary, model):
               rc not in (0, None) and var in err, "exit %r: %s" % (rc, err[-300:]))
 
 
+def test_setup_failure(binary, model, tmp):
+    """The daemon starts before nginx's run directory is made (it loads the model
+    meanwhile); a failure after that must not leave the daemon running."""
+    not_a_dir = os.path.join(tmp, "tmpdir-is-a-file")
+    open(not_a_dir, "w").close()
+    nport, dport = C.free_ports(2)
+    p = C.Proc([SERVE, "serve"], env={"TEXTCLF_BIN": binary, "SM_MODEL_DIR": model,
+                                      "SAGEMAKER_BIND_TO_PORT": str(nport),
+                                      "SAGEMAKER_SAFE_PORT_RANGE": "%d-%d" % (dport, dport),
+                                      "TEXTCLF_NGINX": NGINX, "TMPDIR": not_a_dir})
+    rc = p.wait(20)
+    err = p.stderr()
+    p.cleanup()
+    check("nginx/no run directory: docker/serve exits non-zero saying so",
+          rc not in (0, None) and "cannot create a run directory" in err, "exit %r: %s" % (rc, err[-300:]))
+    time.sleep(1.0)  # a daemon left behind would have loaded and bound its port by now
+    try:
+        socket.create_connection(("127.0.0.1", dport), timeout=1).close()
+        left = "something still listens on the daemon's port %d" % dport
+    except OSError:
+        left = ""
+    check("nginx/no run directory: the daemon it had started is stopped", not left, left)
+
+
 def test_unix_upstream(binary, model, expected):
     """TEXTCLF_UPSTREAM=unix: nginx reaches the daemon over a unix socket."""
     try:
@@ -267,6 +291,7 @@ def main():
         test_env_limit(args.bin, model)
         test_idle_upstream(args.bin, model)
         test_bad_env(args.bin, model)
+        test_setup_failure(args.bin, model, tmp)
         test_unix_upstream(args.bin, model, expected)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
