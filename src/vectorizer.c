@@ -657,7 +657,9 @@ static tc_status build_index(tc_vectorizer *v, const char *name, const term_line
     uint32_t *order = malloc((n ? n : 1) * sizeof *order);
     tc_termtab *long_terms = NULL;
     tc_status st = TC_OK;
-    v->n_buckets = (size_t)(edges * 2 / 5) + 1;  /* at most 70% of the slots used */
+    /* at most half the slots used: at 70%, a fifth of the buckets had overflowed, and a
+     * lookup that goes on to the next bucket waits for a line nobody prefetched */
+    v->n_buckets = (size_t)(edges * 2 / 5) + 1;
     v->edges = alloc_table(v->n_buckets * sizeof *v->edges);
     size_t ones = by_parts[2] - by_parts[1];
     if (order == NULL || v->edges == NULL || !word_table_init(&v->words, ones + ones / 4)) {
