@@ -23,13 +23,19 @@ SERVE = os.path.join(C.REPO, "docker", "serve")
 NGINX = "/usr/sbin/nginx"
 
 
+def stack_env(binary, model, nport, dport, **extra):
+    """docker/serve's environment: nginx on nport, the daemon on dport."""
+    env = {"TEXTCLF_BIN": binary, "SM_MODEL_DIR": model or "",
+           "SAGEMAKER_BIND_TO_PORT": str(nport),
+           "SAGEMAKER_SAFE_PORT_RANGE": "%d-%d" % (dport, dport), "TEXTCLF_NGINX": NGINX}
+    env.update(extra)
+    return env
+
+
 def start_stack(binary, model, extra_env=None, timeout=30):
     """docker/serve serve; returns (proc, nginx_port, daemon_port) once nginx answers /ping."""
     nport, dport = C.free_ports(2)
-    env = {"TEXTCLF_BIN": binary, "SM_MODEL_DIR": model or "",
-           "SAGEMAKER_BIND_TO_PORT": str(nport),
-           "SAGEMAKER_SAFE_PORT_RANGE": "%d-%d" % (dport, dport),
-           "TEXTCLF_NGINX": NGINX, "TEXTCLF_NGINX_WORKERS": "2"}
+    env = stack_env(binary, model, nport, dport, TEXTCLF_NGINX_WORKERS="2")
     env.update(extra_env or {})
     proc = C.Proc([SERVE, "serve"], env=env)
     if not C.wait_ping(nport, proc, timeout):
@@ -144,9 +150,7 @@ def test_child_death(binary, model):
 
 def test_bad_model_and_fallback(binary, model, tmp):
     missing = os.path.join(tmp, "no-such-model")
-    nport, dport = C.free_ports(2)
-    env = {"TEXTCLF_BIN": binary, "SM_MODEL_DIR": missing, "SAGEMAKER_BIND_TO_PORT": str(nport),
-           "SAGEMAKER_SAFE_PORT_RANGE": "%d-%d" % (dport, dport), "TEXTCLF_NGINX": NGINX}
+    env = stack_env(binary, missing, *C.free_ports(2))
     # Several times: nginx starts beside the daemon, and the daemon fails while nginx is
     # still starting; stopping nginx then must not hang (it did 2 times in 5 once).
     results = []
@@ -223,10 +227,7 @@ def test_setup_failure(binary, model, tmp):
     not_a_dir = os.path.join(tmp, "tmpdir-is-a-file")
     open(not_a_dir, "w").close()
     nport, dport = C.free_ports(2)
-    p = C.Proc([SERVE, "serve"], env={"TEXTCLF_BIN": binary, "SM_MODEL_DIR": model,
-                                      "SAGEMAKER_BIND_TO_PORT": str(nport),
-                                      "SAGEMAKER_SAFE_PORT_RANGE": "%d-%d" % (dport, dport),
-                                      "TEXTCLF_NGINX": NGINX, "TMPDIR": not_a_dir})
+    p = C.Proc([SERVE, "serve"], env=stack_env(binary, model, nport, dport, TMPDIR=not_a_dir))
     rc = p.wait(20)
     err = p.stderr()
     p.cleanup()
