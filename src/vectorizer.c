@@ -332,6 +332,12 @@ static inline uint32_t edge_bucket_of(uint64_t key, size_t n_buckets)
     return (uint32_t)(((h >> 32) * (uint64_t)n_buckets) >> 32);
 }
 
+/* The bucket after b: insertions and lookups go on there past a full one. */
+static inline size_t next_bucket(size_t b, size_t n_buckets)
+{
+    return b + 1 == n_buckets ? 0 : b + 1;
+}
+
 /* edge_find from bucket b on, through buckets an insertion found full. */
 static uint32_t edge_find_slow(const edge_bucket *edges, size_t n_buckets, uint64_t key,
                                size_t b)
@@ -343,7 +349,7 @@ static uint32_t edge_find_slow(const edge_bucket *edges, size_t n_buckets, uint6
                 return bk->child[k];
         if (!bk->overflow)
             return NODE_NONE;
-        b = b + 1 == n_buckets ? 0 : b + 1;
+        b = next_bucket(b, n_buckets);
     }
 }
 
@@ -360,7 +366,7 @@ static inline uint32_t edge_find(const edge_bucket *edges, size_t n_buckets, uin
     uint32_t child = bk->child[__builtin_ctz(hit | 1u << (EDGE_SLOTS - 1))];
     child = hit != 0 ? child : NODE_NONE;
     if (__builtin_expect((hit == 0) & (bk->overflow != 0), 0))
-        return edge_find_slow(edges, n_buckets, key, b + 1 == n_buckets ? 0 : b + 1);
+        return edge_find_slow(edges, n_buckets, key, next_bucket(b, n_buckets));
     return child;
 }
 
@@ -370,7 +376,7 @@ static void edge_insert(edge_bucket *edges, size_t n_buckets, uint64_t key, uint
     size_t b = edge_bucket_of(key, n_buckets);
     while (edges[b].used == EDGE_SLOTS) {
         edges[b].overflow = 1;
-        b = b + 1 == n_buckets ? 0 : b + 1;
+        b = next_bucket(b, n_buckets);
     }
     edge_bucket *bk = &edges[b];
     bk->key[bk->used] = key;
