@@ -12,7 +12,9 @@
  *    w1..wk: a term node if that n-gram is a term, else an id >= TERM_LIMIT (a prefix
  *    of longer terms only). A document's n-gram costs one integer-keyed probe into a
  *    64-byte bucket, is skipped outright when a word is not in the vocabulary, and
- *    longer n-grams stop as soon as their prefix is unknown.
+ *    longer n-grams stop as soon as their prefix is unknown;
+ *  - the bigram filter has a bit for the first two words of every term (by their
+ *    hashes): a document's bigram whose bit is clear skips the edge table.
  * Terms are indexed shortest first, so a prefix node that is itself a term already
  * carries its term node when longer terms reach it. Terms of more than TC_NGRAM_LIMIT
  * parts can never be produced by an analyzer (ngram_max <= 8); they are only
@@ -106,6 +108,14 @@ struct tc_vectorizer {
     word_table words;
     edge_bucket *edges;
     size_t n_buckets;
+    /* Bigram filter: one bit per pair_hash value, set for every two-word term. A
+     * bigram of two known words whose bit is clear is not a term, and its edge bucket
+     * is never fetched: a quarter of IMDB's are not terms, and each would read a line
+     * of the 10 MB edge table that is rarely in cache. Keyed by the words' hashes, not
+     * their nodes, so a document's filter words can be fetched before its words are
+     * looked up. NULL when the vocabulary has no two-word terms. */
+    uint64_t *bigram_filter;
+    uint64_t filter_mask;  /* words of bigram_filter - 1 */
     double log1p_tab[64]; /* log((double)c) + 1.0 for small counts c (sublinear_tf) */
 };
 
@@ -281,14 +291,13 @@ static bool word_table_grow(word_table *w)
 /* Finds the word s[0..len) or inserts it with node `fresh`. Returns its slot's node
  * field (a pointer, so the caller can change it), NULL when out of memory;
  * *inserted tells which. */
-static uint32_t *word_upsert(word_table *w, const char *s, size_t len, uint32_t fresh,
-                             bool *inserted)
+static uint32_t *word_upsert_hashed(word_table *w, const char *s, size_t len, uint64_t enc,
+                                    uint64_t h, uint32_t fresh, bool *inserted)
 {
     *inserted = false;
     if ((w->n + 1) * 2 > w->mask + 1 && !word_table_grow(w))
         return NULL;
-    uint64_t enc = word_enc(s, len);
-    size_t p = (size_t)word_hash(s, len, enc) & w->mask;
+    size_t p = (size_t)h & w->mask;
     for (; w->slots[p].node != NODE_NONE; p = (p + 1) & w->mask)
         if (word_slot_is(w, p, s, len, enc))
             return &w->slots[p].node;
@@ -317,6 +326,13 @@ static uint32_t *word_upsert(word_table *w, const char *s, size_t len, uint32_t 
     return &w->slots[p].node;
 }
 
+static uint32_t *word_upsert(word_table *w, const char *s, size_t len, uint32_t fresh,
+                             bool *inserted)
+{
+    uint64_t enc = word_enc(s, len);
+    return word_upsert_hashed(w, s, len, enc, word_hash(s, len, enc), fresh, inserted);
+}
+
 /* ---- edge table ---------------------------------------------------------------------- */
 
 static inline uint64_t edge_key(uint32_t parent, uint32_t word)
@@ -324,12 +340,42 @@ static inline uint64_t edge_key(uint32_t parent, uint32_t word)
     return (uint64_t)parent | (uint64_t)word << 32;
 }
 
-static inline uint32_t edge_bucket_of(uint64_t key, size_t n_buckets)
+static inline uint64_t edge_hash(uint64_t key)
 {
     uint64_t h = key * K2;
     h ^= h >> 29;
-    h *= K3;
+    return h * K3;
+}
+
+static inline uint32_t edge_bucket_of_hash(uint64_t h, size_t n_buckets)
+{
     return (uint32_t)(((h >> 32) * (uint64_t)n_buckets) >> 32);
+}
+
+static inline uint32_t edge_bucket_of(uint64_t key, size_t n_buckets)
+{
+    return edge_bucket_of_hash(edge_hash(key), n_buckets);
+}
+
+/* The filter's key for the bigram of the words with hashes ha, hb (in that order). */
+static inline uint64_t pair_hash(uint64_t ha, uint64_t hb)
+{
+    return ha * K1 ^ hb;
+}
+
+static inline const uint64_t *filter_word(const uint64_t *filter, uint64_t mask, uint64_t ph)
+{
+    return &filter[(ph >> 6) & mask];
+}
+
+static void filter_add(tc_vectorizer *v, uint64_t ph)
+{
+    v->bigram_filter[(ph >> 6) & v->filter_mask] |= UINT64_C(1) << (ph & 63);
+}
+
+static inline unsigned filter_has(const uint64_t *filter, uint64_t mask, uint64_t ph)
+{
+    return (unsigned)(*filter_word(filter, mask, ph) >> (ph & 63)) & 1u;
 }
 
 /* The bucket after b: insertions and lookups go on there past a full one. */
@@ -556,9 +602,18 @@ static tc_status index_ngram(tc_vectorizer *v, const char *name, const term_line
 {
     const char *s = t->s, *end = t->s + t->len;
     uint32_t node = NODE_NONE;
+    uint64_t first_hash = 0;
     for (unsigned k = 0; k < t->parts; k++) {
         const char *sp = memchr(s, ' ', (size_t)(end - s));
         const char *pe = sp != NULL ? sp : end;
+        if (k < 2) {
+            /* the term's first two words are a level-2 edge: in the filter */
+            size_t wl = (size_t)(pe - s);
+            uint64_t h = word_hash(s, wl, word_enc(s, wl));
+            if (k == 1)
+                filter_add(v, pair_hash(first_hash, h));
+            first_hash = h;
+        }
         bool ins;
         uint32_t *wn = word_upsert(&v->words, s, (size_t)(pe - s), *next_id, &ins);
         if (wn == NULL)
@@ -607,17 +662,22 @@ static tc_status index_bigrams(tc_vectorizer *v, const char *name, const term_li
             const char *sp = memchr(t->s, ' ', t->len);  /* present: 2 parts */
             size_t l0 = (size_t)(sp - t->s);
             uint32_t w[2];
+            const char *part[2] = {t->s, sp + 1};
+            size_t plen[2] = {l0, t->len - l0 - 1};
+            uint64_t ph[2];
             for (unsigned k = 0; k < 2; k++) {
                 bool ins;
-                uint32_t *wn = k == 0 ? word_upsert(&v->words, t->s, l0, *next_id, &ins)
-                                      : word_upsert(&v->words, sp + 1, t->len - l0 - 1,
-                                                    *next_id, &ins);
+                uint64_t enc = word_enc(part[k], plen[k]);
+                ph[k] = word_hash(part[k], plen[k], enc);
+                uint32_t *wn = word_upsert_hashed(&v->words, part[k], plen[k], enc, ph[k],
+                                                  *next_id, &ins);
                 if (wn == NULL)
                     return tc_fail(err, TC_ENOMEM, "%s: out of memory", name);
                 if (ins)
                     ++*next_id;
                 w[k] = *wn;
             }
+            filter_add(v, pair_hash(ph[0], ph[1]));
             key[i] = edge_key(w[0], w[1]);
             bk[i] = edge_bucket_of(key[i], v->n_buckets);
             __builtin_prefetch(&v->edges[bk[i]], 1);
@@ -642,7 +702,12 @@ static inline void word_prefetch(const word_table *w, const char *s, size_t len)
     __builtin_prefetch(&w->slots[word_hash(s, len, word_enc(s, len)) & w->mask], 1);
 }
 
-/* Builds the word and edge tables from the parsed lines (see the top of the file). */
+/* Filter bits per level-2 edge: at 8 (one hash), about a tenth of the bigrams that
+ * are not terms still pass. */
+#define FILTER_BITS_PER_BIGRAM 8u
+
+/* Builds the word and edge tables and the bigram filter from the parsed lines (see the
+ * top of the file). */
 static tc_status build_index(tc_vectorizer *v, const char *name, const term_line *terms, size_t n,
                              const uint32_t *cls, char *err)
 {
@@ -667,8 +732,17 @@ static tc_status build_index(tc_vectorizer *v, const char *name, const term_line
      * lookup that goes on to the next bucket waits for a line nobody prefetched */
     v->n_buckets = (size_t)(edges * 2 / 5) + 1;
     v->edges = alloc_table(v->n_buckets * sizeof *v->edges);
-    size_t ones = by_parts[2] - by_parts[1];
-    if (order == NULL || v->edges == NULL || !word_table_init(&v->words, ones + ones / 4)) {
+    /* terms of 2..TC_NGRAM_LIMIT words: their first two words are level-2 edges */
+    size_t ones = by_parts[2] - by_parts[1], twos = by_parts[TC_NGRAM_LIMIT + 1] - by_parts[2];
+    size_t filter_words = 1;
+    while (filter_words * 64 < twos * FILTER_BITS_PER_BIGRAM)
+        filter_words *= 2;
+    if (twos > 0 && (v->bigram_filter = alloc_table(filter_words * sizeof(uint64_t))) != NULL) {
+        memset(v->bigram_filter, 0, filter_words * sizeof(uint64_t));
+        v->filter_mask = filter_words - 1;
+    }
+    if (order == NULL || v->edges == NULL || !word_table_init(&v->words, ones + ones / 4) ||
+        (twos > 0 && v->bigram_filter == NULL)) {
         st = tc_fail(err, TC_ENOMEM, "%s: out of memory for %zu terms", name, n);
         goto out;
     }
@@ -1016,6 +1090,7 @@ void tc_vectorizer_free(tc_vectorizer **v)
     tc_termtab_free(&(*v)->stop);
     word_table_free(&(*v)->words);
     free((*v)->edges);
+    free((*v)->bigram_filter);
     free((*v)->idf);
     free((*v)->classes);
     free(*v);
@@ -1120,17 +1195,22 @@ static size_t lookup_words(const tc_vectorizer *v, tc_vectorizer_scratch *s, con
     const word_table *w = &v->words;
     const edge_bucket *e = v->edges;
     const size_t nb = v->n_buckets;
-    const bool bigrams = v->cfg.ngram_max >= 2;
+    const uint64_t *filter = v->bigram_filter, fmask = v->filter_mask;
+    const bool bigrams = v->cfg.ngram_max >= 2 && filter != NULL;
     size_t m = 0;
     uint64_t *wh = s->wh;
     uint32_t *node = s->node;
     for (size_t i = 0; i < nt; i++) {
         const char *p = txt + toks[i].off;
         wh[i] = word_hash(p, toks[i].len, token_enc(p, toks[i].len));
+        /* the filter word of the bigram ending here (stop words aside) */
+        if (bigrams && i > 0)
+            __builtin_prefetch(filter_word(filter, fmask, pair_hash(wh[i - 1], wh[i])));
     }
     for (size_t i = 0; i < nt && i < WORD_AHEAD; i++)
         word_find_prefetch(w, wh[i], toks[i].len);
     size_t k = 0;
+    uint64_t prev_hash = 0;  /* of the last kept token */
     for (size_t i = 0; i < nt; i++) {
         if (i + WORD_AHEAD < nt)
             word_find_prefetch(w, wh[i + WORD_AHEAD], toks[i + WORD_AHEAD].len);
@@ -1139,15 +1219,20 @@ static size_t lookup_words(const tc_vectorizer *v, tc_vectorizer_scratch *s, con
         if (u == NODE_STOP)
             continue;
         node[k] = u;
-        /* the bigram ending here: its edge bucket is fetched while words go on */
+        /* the bigram ending here: unless the filter rules it out, its edge bucket
+         * is fetched while words go on (without a branch: the filter's answer is
+         * unpredictable; a ruled-out key is written and then overwritten) */
         if (bigrams && k > 0 && u != NODE_NONE && node[k - 1] != NODE_NONE) {
             uint64_t key = edge_key(node[k - 1], u);
             uint32_t b = edge_bucket_of(key, nb);
-            __builtin_prefetch(&e[b]);
+            unsigned pass = filter_has(filter, fmask, pair_hash(prev_hash, wh[i]));
+            __builtin_prefetch(pass ? (const void *)&e[b] : (const void *)filter);
             s->keys[m] = key;
             s->bidx[m] = b;
-            s->pos[m++] = (uint32_t)(k - 1);
+            s->pos[m] = (uint32_t)(k - 1);
+            m += pass;
         }
+        prev_hash = wh[i];
         k++;
     }
     *m2 = m;

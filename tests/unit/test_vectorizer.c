@@ -172,6 +172,52 @@ static void test_stop_words(void)
     run_case(&c, stop, "very NOT good", t2, "stop word after lowercase");
 }
 
+/* Longer n-grams whose prefixes are not terms themselves, with every n-gram range that
+ * reaches them: the vectorizer must still walk those prefixes (its bigram filter holds
+ * the first two words of every term, not just the two-word terms). */
+static void test_ngrams_with_prefixes_that_are_not_terms(void)
+{
+    static const char vocab[] = "textclf-vocab\t1\t4\n"
+                                "2\talpha beta gamma\n"
+                                "3\tbeta gamma\n"
+                                "1.5\tdelta epsilon zeta eta\n"
+                                "4\tomega\n";
+    const char *text = "Alpha beta gamma delta epsilon zeta eta, beta gamma omega alpha beta";
+    for (unsigned lo = 1; lo <= 4; lo++)
+        for (unsigned hi = lo; hi <= 4; hi++) {
+            tc_vectorizer_config c = base_cfg();
+            c.ngram_min = lo;
+            c.ngram_max = hi;
+            c.use_idf = false;
+            c.norm = TC_NORM_NONE;
+            tc_vectorizer *v = NULL;
+            char err[TC_ERR_LEN];
+            if (tc_vectorizer_load_mem(&c, "v", vocab, sizeof vocab - 1, NULL, NULL, 0, &v,
+                                       err) != TC_OK) {
+                TC_CHECK(false, "load: %s", err);
+                continue;
+            }
+            tc_vectorizer_scratch *s = tc_vectorizer_scratch_new();
+            tc_sparse x = {0};
+            TC_CHECK(s != NULL &&
+                         tc_vectorizer_transform(v, s, text, strlen(text), &x, err) == TC_OK,
+                     "transform: %s", err);
+            /* counts of columns 0..3: n-gram lengths 3, 2, 4, 1 */
+            const unsigned len_of[4] = {3, 2, 4, 1};
+            const double count_of[4] = {1, 2, 1, 1};
+            size_t k = 0;
+            for (uint32_t col = 0; col < 4; col++) {
+                double want = len_of[col] >= lo && len_of[col] <= hi ? count_of[col] : 0.0;
+                double got = k < x.nnz && x.index[k] == col ? x.value[k++] : 0.0;
+                TC_CHECK(got == want, "ngram_range (%u, %u) column %u: got %g, want %g", lo, hi,
+                         (unsigned)col, got, want);
+            }
+            TC_CHECK(k == x.nnz, "ngram_range (%u, %u): %zu extra columns", lo, hi, x.nnz - k);
+            tc_vectorizer_scratch_free(&s);
+            tc_vectorizer_free(&v);
+        }
+}
+
 static void test_invalid_utf8_and_config(void)
 {
     tc_vectorizer_config c = base_cfg();
@@ -455,6 +501,7 @@ static void test_load_from_files(void)
 }
 
 TC_TESTS(TC_TEST(test_weighting_by_hand), TC_TEST(test_stop_words),
+         TC_TEST(test_ngrams_with_prefixes_that_are_not_terms),
          TC_TEST(test_invalid_utf8_and_config), TC_TEST(test_random_against_reference),
          TC_TEST(test_malformed_vocab), TC_TEST(test_malformed_stopwords),
          TC_TEST(test_load_from_files))
