@@ -1198,8 +1198,8 @@ static size_t lookup_words(const tc_vectorizer *v, tc_vectorizer_scratch *s, con
     const uint64_t *filter = v->bigram_filter, fmask = v->filter_mask;
     const bool bigrams = v->cfg.ngram_max >= 2 && filter != NULL;
     size_t m = 0;
-    uint64_t *wh = s->wh;
-    uint32_t *node = s->node;
+    uint64_t *wh = s->wh, *keys = s->keys;
+    uint32_t *node = s->node, *bidx = s->bidx, *pos = s->pos;
     for (size_t i = 0; i < nt; i++) {
         const char *p = txt + toks[i].off;
         wh[i] = word_hash(p, toks[i].len, token_enc(p, toks[i].len));
@@ -1227,9 +1227,9 @@ static size_t lookup_words(const tc_vectorizer *v, tc_vectorizer_scratch *s, con
             uint32_t b = edge_bucket_of(key, nb);
             unsigned pass = filter_has(filter, fmask, pair_hash(prev_hash, wh[i]));
             __builtin_prefetch(pass ? (const void *)&e[b] : (const void *)filter);
-            s->keys[m] = key;
-            s->bidx[m] = b;
-            s->pos[m] = (uint32_t)(k - 1);
+            keys[m] = key;
+            bidx[m] = b;
+            pos[m] = (uint32_t)(k - 1);
             m += pass;
         }
         prev_hash = wh[i];
