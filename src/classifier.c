@@ -475,17 +475,21 @@ static bool indices_ok(const tc_classifier *c, const tc_sparse *x)
 
 static void linear_decision(const tc_classifier *c, const tc_sparse *x, double *d)
 {
-    const size_t R = c->rows;
+    const size_t R = c->rows, n = x->nnz;
+    /* entry t of the sum is x's entry at(t): scikit-learn's order (tc_sparse.h) */
+    const bool rev = x->sum_descending;
+#define AT(t) (rev ? n - 1 - (t) : (t))
     if (R == 1) {
         /* binary models: the same sums in the same order, in a register */
         double acc = 0.0;
         /* 48 columns ahead: the add chain takes ~3 cycles a column, so 16 ahead (~50
          * cycles) was less than an L3 hit and the weight reads waited */
-        for (size_t i = 0; i < x->nnz && i < 48; i++)
-            __builtin_prefetch(c->weights + x->index[i]);
-        for (size_t i = 0; i < x->nnz; i++) {
-            if (i + 48 < x->nnz)
-                __builtin_prefetch(c->weights + x->index[i + 48]);
+        for (size_t t = 0; t < n && t < 48; t++)
+            __builtin_prefetch(c->weights + x->index[AT(t)]);
+        for (size_t t = 0; t < n; t++) {
+            if (t + 48 < n)
+                __builtin_prefetch(c->weights + x->index[AT(t + 48)]);
+            const size_t i = AT(t);
             acc += x->value[i] * c->weights[x->index[i]];
         }
         d[0] = acc + c->intercept[0];
@@ -493,15 +497,17 @@ static void linear_decision(const tc_classifier *c, const tc_sparse *x, double *
     }
     for (size_t r = 0; r < R; r++)
         d[r] = 0.0;
-    for (size_t i = 0; i < x->nnz; i++) {
+    for (size_t t = 0; t < n; t++) {
         /* the rows are scattered over a large matrix: fetch a few columns ahead */
-        if (i + 16 < x->nnz)
-            __builtin_prefetch(c->weights + (size_t)x->index[i + 16] * R);
+        if (t + 16 < n)
+            __builtin_prefetch(c->weights + (size_t)x->index[AT(t + 16)] * R);
+        const size_t i = AT(t);
         const double v = x->value[i];
         const double *w = c->weights + (size_t)x->index[i] * R;
         for (size_t r = 0; r < R; r++)
             d[r] += v * w[r];
     }
+#undef AT
     for (size_t r = 0; r < R; r++)
         d[r] += c->intercept[r];
 }

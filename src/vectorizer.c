@@ -1464,5 +1464,6 @@ tc_status tc_vectorizer_transform(const tc_vectorizer *v, tc_vectorizer_scratch 
     out->index = cols;
     out->value = vals;
     out->nnz = ncols;
+    out->sum_descending = cfg->use_idf;
     return TC_OK;
 }

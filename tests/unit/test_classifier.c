@@ -492,7 +492,45 @@ static void test_zz_cleanup(void)
     TC_CHECK(access(tc_tmpdir, F_OK) != 0, "temp dir %s left behind", tc_tmpdir);
 }
 
+/* The sum over a row runs in scikit-learn's order (tc_sparse.h): with these values,
+ * ascending order gives 1 + 1e16 - 1e16 = 0 (1e16 + 1 rounds to 1e16), descending gives
+ * -1e16 + 1e16 + 1 = 1. Binary and multi-row models. */
+static void test_summation_order(void)
+{
+    static const char tsv1[] = "textclf-linear\t1\nrows\t1\nfeatures\t3\nintercept\t0\n"
+                               "weights\n1\n1\n1\n";
+    static const char tsv3[] = "textclf-linear\t1\nrows\t3\nfeatures\t3\n"
+                               "intercept\t0\t0\t0\nweights\n1\t1\t0\n1\t1\t0\n1\t1\t0\n";
+    static const uint32_t idx[] = {0, 1, 2};
+    static const double val[] = {1.0, 1e16, -1e16};
+    struct {
+        const char *tsv;
+        size_t rows;
+    } models[] = {{tsv1, 1}, {tsv3, 3}};
+    for (size_t m = 0; m < 2; m++) {
+        char err[TC_ERR_LEN];
+        tc_status st;
+        size_t k = models[m].rows == 1 ? 2 : 3;
+        tc_classifier_config cfg = lin_cfg(TC_PROBA_NONE, k, 3);
+        tc_classifier *c = load_text(&cfg, models[m].tsv, &st, err);
+        TC_CHECK(st == TC_OK, "load: %s", err);
+        if (c == NULL)
+            continue;
+        tc_classifier_scratch *s = tc_classifier_scratch_new(c);
+        for (int desc = 0; desc < 2; desc++) {
+            tc_sparse x = {idx, val, 3, desc != 0};
+            double d[3] = {-1, -1, -1};
+            size_t nd = tc_classifier_decision_values(c, s, &x, d, 3);
+            TC_CHECK(nd == models[m].rows, "rows %zu: %zu decision values", models[m].rows, nd);
+            TC_CHECK(d[0] == (desc ? 1.0 : 0.0), "rows %zu, %s sum: d[0] = %.17g", models[m].rows,
+                     desc ? "descending" : "ascending", d[0]);
+        }
+        tc_classifier_scratch_free(&s);
+        tc_classifier_free(&c);
+    }
+}
+
 TC_TESTS(TC_TEST(test_binary_kinds), TC_TEST(test_binary_scores_and_empty_row),
          TC_TEST(test_multiclass_kinds), TC_TEST(test_extreme_values), TC_TEST(test_ties),
          TC_TEST(test_nb_binary_rows), TC_TEST(test_malformed), TC_TEST(test_config_refusals),
-         TC_TEST(test_random_model), TC_TEST(test_zz_cleanup))
+         TC_TEST(test_random_model), TC_TEST(test_summation_order), TC_TEST(test_zz_cleanup))
