@@ -13,8 +13,10 @@
  *    of longer terms only). A document's n-gram costs one integer-keyed probe into a
  *    64-byte bucket, is skipped outright when a word is not in the vocabulary, and
  *    longer n-grams stop as soon as their prefix is unknown;
- *  - the bigram filter has a bit for the first two words of every term (by their
- *    hashes): a document's bigram whose bit is clear skips the edge table.
+ *  - the two words' hashes give a bigram its pair_hash: its bit in the bigram filter
+ *    (a bigram whose bit is clear skips the edge table) and its edge bucket (a level-2
+ *    key is placed by pair_hash, deeper keys by edge_hash of the key itself), so the
+ *    tokens' hashes, computed once, serve all three lookups.
  * Terms are indexed shortest first, so a prefix node that is itself a term already
  * carries its term node when longer terms reach it. Terms of more than TC_NGRAM_LIMIT
  * parts can never be produced by an analyzer (ngram_max <= 8); they are only
@@ -416,10 +418,9 @@ static inline uint32_t edge_find(const edge_bucket *edges, size_t n_buckets, uin
     return child;
 }
 
-/* Inserts a key known to be absent; the table has room (sized at load). */
-static void edge_insert(edge_bucket *edges, size_t n_buckets, uint64_t key, uint32_t child)
+/* Inserts a key known to be absent from bucket b on; the table has room (sized at load). */
+static void edge_insert(edge_bucket *edges, size_t n_buckets, size_t b, uint64_t key, uint32_t child)
 {
-    size_t b = edge_bucket_of(key, n_buckets);
     while (edges[b].used == EDGE_SLOTS) {
         edges[b].overflow = 1;
         b = next_bucket(b, n_buckets);
@@ -602,7 +603,7 @@ static tc_status index_ngram(tc_vectorizer *v, const char *name, const term_line
 {
     const char *s = t->s, *end = t->s + t->len;
     uint32_t node = NODE_NONE;
-    uint64_t first_hash = 0;
+    uint64_t first_hash = 0, level2_hash = 0;
     for (unsigned k = 0; k < t->parts; k++) {
         const char *sp = memchr(s, ' ', (size_t)(end - s));
         const char *pe = sp != NULL ? sp : end;
@@ -610,8 +611,10 @@ static tc_status index_ngram(tc_vectorizer *v, const char *name, const term_line
             /* the term's first two words are a level-2 edge: in the filter */
             size_t wl = (size_t)(pe - s);
             uint64_t h = word_hash(s, wl, word_enc(s, wl));
-            if (k == 1)
-                filter_add(v, pair_hash(first_hash, h));
+            if (k == 1) {
+                level2_hash = pair_hash(first_hash, h);
+                filter_add(v, level2_hash);
+            }
             first_hash = h;
         }
         bool ins;
@@ -624,17 +627,18 @@ static tc_status index_ngram(tc_vectorizer *v, const char *name, const term_line
             node = *wn;
         } else {
             uint64_t key = edge_key(node, *wn);
-            uint32_t child = edge_find(v->edges, v->n_buckets, key,
-                                       edge_bucket_of(key, v->n_buckets));
+            uint32_t bk = k == 1 ? edge_bucket_of_hash(level2_hash, v->n_buckets)
+                                 : edge_bucket_of(key, v->n_buckets);
+            uint32_t child = edge_find(v->edges, v->n_buckets, key, bk);
             if (k + 1 == t->parts) {
                 /* a node of this length exists only if an equal term came first */
                 if (child != NODE_NONE)
                     return dup_error(name, t, (size_t)col + 2, child >> v->class_bits, err);
-                edge_insert(v->edges, v->n_buckets, key, tn);
+                edge_insert(v->edges, v->n_buckets, bk, key, tn);
             } else {
                 if (child == NODE_NONE) {
                     child = (*next_id)++;
-                    edge_insert(v->edges, v->n_buckets, key, child);
+                    edge_insert(v->edges, v->n_buckets, bk, key, child);
                 }
                 node = child;
             }
@@ -677,9 +681,10 @@ static tc_status index_bigrams(tc_vectorizer *v, const char *name, const term_li
                     ++*next_id;
                 w[k] = *wn;
             }
-            filter_add(v, pair_hash(ph[0], ph[1]));
+            uint64_t l2 = pair_hash(ph[0], ph[1]);
+            filter_add(v, l2);
             key[i] = edge_key(w[0], w[1]);
-            bk[i] = edge_bucket_of(key[i], v->n_buckets);
+            bk[i] = edge_bucket_of_hash(l2, v->n_buckets);
             __builtin_prefetch(&v->edges[bk[i]], 1);
         }
         for (size_t i = 0; i < m; i++) {
@@ -688,7 +693,7 @@ static tc_status index_bigrams(tc_vectorizer *v, const char *name, const term_li
             if (child != NODE_NONE)
                 return dup_error(name, &terms[col], (size_t)col + 2, child >> v->class_bits,
                                  err);
-            edge_insert(v->edges, v->n_buckets, key[i], col << v->class_bits | cls[col]);
+            edge_insert(v->edges, v->n_buckets, bk[i], key[i], col << v->class_bits | cls[col]);
         }
     }
     return TC_OK;
@@ -1224,8 +1229,9 @@ static size_t lookup_words(const tc_vectorizer *v, tc_vectorizer_scratch *s, con
          * unpredictable; a ruled-out key is written and then overwritten) */
         if (bigrams && k > 0 && u != NODE_NONE && node[k - 1] != NODE_NONE) {
             uint64_t key = edge_key(node[k - 1], u);
-            uint32_t b = edge_bucket_of(key, nb);
-            unsigned pass = filter_has(filter, fmask, pair_hash(prev_hash, wh[i]));
+            uint64_t l2 = pair_hash(prev_hash, wh[i]);
+            uint32_t b = edge_bucket_of_hash(l2, nb);
+            unsigned pass = filter_has(filter, fmask, l2);
             __builtin_prefetch(pass ? (const void *)&e[b] : (const void *)filter);
             keys[m] = key;
             bidx[m] = b;
