@@ -701,10 +701,106 @@ static tc_status index_bigrams(tc_vectorizer *v, const char *name, const term_li
 
 #define UPSERT_AHEAD 16u
 
-/* Fetches the word table slot where s[0..len) is (or would go) for a write. */
-static inline void word_prefetch(const word_table *w, const char *s, size_t len)
+typedef struct idf_class {
+    double idf;
+    uint32_t cls;
+} idf_class;
+
+static int cmp_idf_class(const void *a, const void *b)
 {
-    __builtin_prefetch(&w->slots[word_hash(s, len, word_enc(s, len)) & w->mask], 1);
+    const idf_class *x = a, *y = b;
+    if (x->idf != y->idf)
+        return x->idf < y->idf ? -1 : 1;
+    return (x->cls > y->cls) - (x->cls < y->cls);
+}
+
+/* rank[c] = position of idf class c (c < n_cls) in ascending idf order. */
+static bool rank_idf_classes(const tc_vectorizer *v, size_t n_cls, uint32_t *rank)
+{
+    idf_class *by_idf = malloc((n_cls ? n_cls : 1) * sizeof *by_idf);
+    if (by_idf == NULL)
+        return false;
+    for (size_t c = 0; c < n_cls; c++)
+        by_idf[c] = (idf_class){v->classes[c], (uint32_t)c};
+    qsort(by_idf, n_cls, sizeof *by_idf, cmp_idf_class);
+    for (size_t r = 0; r < n_cls; r++)
+        rank[by_idf[r].cls] = (uint32_t)r;
+    free(by_idf);
+    return true;
+}
+
+typedef struct word_rec {
+    uint64_t enc, hash;
+    const char *s;
+    uint32_t len, col;
+} word_rec;
+
+/* Inserts the one-word terms cols[0..n) (ascending columns) into the word table, most
+ * frequent (lowest idf) first, ties by column. Inserted in that order, the words a
+ * document is mostly made of sit in their home slots (a word that goes into a nearly
+ * empty table is never displaced), so their lookups take one probe and no mispredicted
+ * branch. One pass in file order reads each term's bytes, hashes them and places the
+ * term's record by a counting sort on its idf class (by rank of value); the inserts
+ * then run over the records in order. Without idf classes (class_bits 0) the order
+ * is the file's. */
+static tc_status index_words(tc_vectorizer *v, const char *name, const term_line *terms,
+                             const uint32_t *cls, const uint32_t *cols, size_t n, char *err)
+{
+    size_t n_cls = 1;
+    for (size_t i = 0; v->class_bits != 0 && i < n; i++)
+        if (cls[cols[i]] + (size_t)1 > n_cls)
+            n_cls = cls[cols[i]] + (size_t)1;
+    word_rec *rec = malloc((n ? n : 1) * sizeof *rec);
+    uint32_t *rank = calloc(n_cls, sizeof *rank);
+    uint32_t *start = calloc(n_cls + 1, sizeof *start);
+    tc_status st = TC_OK;
+    if (rec == NULL || rank == NULL || start == NULL ||
+        (v->class_bits != 0 && !rank_idf_classes(v, n_cls, rank))) {
+        st = tc_fail(err, TC_ENOMEM, "%s: out of memory for %zu terms", name, n);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        start[rank[cls[cols[i]]] + 1]++;
+    for (size_t r = 1; r <= n_cls; r++)
+        start[r] += start[r - 1];
+    for (size_t i = 0; i < n; i++) {
+        const term_line *t = &terms[cols[i]];
+        word_rec *w = &rec[start[rank[cls[cols[i]]]]++];
+        w->enc = word_enc(t->s, t->len);
+        w->hash = word_hash(t->s, t->len, w->enc);
+        w->s = t->s;
+        w->len = t->len;
+        w->col = cols[i];
+    }
+    for (size_t i = 0; i < n; i++) {
+        /* the slot of a word a few on (and the bytes of a long one) are fetched while
+         * this one goes in */
+        if (i + UPSERT_AHEAD < n) {
+            const word_rec *a = &rec[i + UPSERT_AHEAD];
+            __builtin_prefetch(&v->words.slots[a->hash & v->words.mask], 1);
+            if (a->len > 8)
+                __builtin_prefetch(a->s + 8);
+        }
+        const word_rec *w = &rec[i];
+        bool ins;
+        uint32_t *wn = word_upsert_hashed(&v->words, w->s, w->len, w->enc, w->hash,
+                                          w->col << v->class_bits | cls[w->col], &ins);
+        if (wn == NULL) {
+            st = tc_fail(err, TC_ENOMEM, "%s: out of memory", name);
+            goto out;
+        }
+        if (!ins) {
+            /* words go in by idf: the copy already in may come later in the file */
+            size_t other = *wn >> v->class_bits, later = w->col > other ? w->col : other;
+            st = dup_error(name, &terms[w->col], later + 2, w->col + other - later, err);
+            goto out;
+        }
+    }
+out:
+    free(rec);
+    free(rank);
+    free(start);
+    return st;
 }
 
 /* Filter bits per level-2 edge: at 8 (one hash), about a tenth of the bigrams that
@@ -760,10 +856,13 @@ static tc_status build_index(tc_vectorizer *v, const char *name, const term_line
         v->edges[b].overflow = 0;
         v->edges[b].pad[0] = v->edges[b].pad[1] = 0;
     }
+    size_t first_one = by_parts[1];  /* 0: every term has a part */
     for (size_t i = 0; i < n; i++)
         order[by_parts[terms[i].parts]++] = (uint32_t)i;
+    if ((st = index_words(v, name, terms, cls, order + first_one, ones, err)) != TC_OK)
+        goto out;
     uint32_t next_id = TERM_LIMIT;
-    for (size_t r = 0; r < n; r++) {
+    for (size_t r = first_one + ones; r < n; r++) {
         if (r == by_parts[1] && by_parts[2] > r) {
             /* by_parts[p] now ends the p-part terms */
             if ((st = index_bigrams(v, name, terms, cls, order + r, by_parts[2] - r, &next_id,
@@ -775,23 +874,7 @@ static tc_status build_index(tc_vectorizer *v, const char *name, const term_line
         uint32_t col = order[r];
         const term_line *t = &terms[col];
         uint32_t tn = col << v->class_bits | cls[col];
-        if (t->parts == 1) {
-            /* the slot of a word a few terms on is fetched while this one goes in */
-            if (r + UPSERT_AHEAD < n && terms[order[r + UPSERT_AHEAD]].parts == 1) {
-                const term_line *u = &terms[order[r + UPSERT_AHEAD]];
-                word_prefetch(&v->words, u->s, u->len);
-            }
-            bool ins;
-            uint32_t *wn = word_upsert(&v->words, t->s, t->len, tn, &ins);
-            if (wn == NULL) {
-                st = tc_fail(err, TC_ENOMEM, "%s: out of memory", name);
-                goto out;
-            }
-            if (!ins) {
-                st = dup_error(name, t, (size_t)col + 2, *wn >> v->class_bits, err);
-                goto out;
-            }
-        } else if (t->parts <= TC_NGRAM_LIMIT) {
+        if (t->parts <= TC_NGRAM_LIMIT) {
             if ((st = index_ngram(v, name, t, col, tn, &next_id, err)) != TC_OK)
                 goto out;
         } else {

@@ -417,6 +417,12 @@ static void test_malformed_vocab(void)
          "carriage return"},
         {"textclf-vocab\t1\t3\n1.0\tgood movie\n2.0\tx\n1.0\tgood movie\n", "vocab.tsv:4: ",
          "duplicate term \"good movie\" (first at line 2)"},
+        /* one-word terms go in by idf: the later copy (lower idf) goes in first, and the
+         * message still names the later line as the duplicate */
+        {"textclf-vocab\t1\t3\n3.0\tgood\n1.0\tbad\n1.0\tgood\n", "vocab.tsv:4: ",
+         "duplicate term \"good\" (first at line 2)"},
+        {"textclf-vocab\t1\t3\n1.0\tgood\n1.0\tbad\n3.0\tgood\n", "vocab.tsv:4: ",
+         "duplicate term \"good\" (first at line 2)"},
         {"textclf-vocab\t1\t2\n1.0\tx\n1.0\tcaf\xc3\n", "vocab.tsv:3: ", "invalid UTF-8"},
         {"textclf-vocab\t1\t2\n1.0\tx\n1.0\t\xed\xa0\x80\n", "vocab.tsv:3: ", "invalid UTF-8"},
     };
