@@ -423,6 +423,10 @@ static void test_malformed_vocab(void)
          "duplicate term \"good\" (first at line 2)"},
         {"textclf-vocab\t1\t3\n1.0\tgood\n1.0\tbad\n3.0\tgood\n", "vocab.tsv:4: ",
          "duplicate term \"good\" (first at line 2)"},
+        /* the most frequent eighth of the bigrams goes in first: same for two-word terms */
+        {"textclf-vocab\t1\t9\n3.0\tgood movie\n2.0\ta b\n2.0\tc d\n2.0\te f\n2.0\tg h\n"
+         "2.0\ti j\n2.0\tk l\n2.0\tm n\n1.0\tgood movie\n",
+         "vocab.tsv:10: ", "duplicate term \"good movie\" (first at line 2)"},
         {"textclf-vocab\t1\t2\n1.0\tx\n1.0\tcaf\xc3\n", "vocab.tsv:3: ", "invalid UTF-8"},
         {"textclf-vocab\t1\t2\n1.0\tx\n1.0\t\xed\xa0\x80\n", "vocab.tsv:3: ", "invalid UTF-8"},
     };
