@@ -1582,6 +1582,43 @@ static size_t count_columns(const tc_vectorizer *v, tc_vectorizer_scratch *s, si
     return nc;
 }
 
+/* vals[i] = the weight of column i (tf transform, then * idf), cols[i] = its column,
+ * and returns the row's sum of squares (l2), of absolute values (l1) or 0 (none),
+ * summed in scikit-learn's storage order (descending columns with idf): computed in
+ * the same loop, so the chain of dependent adds runs alongside the values' work. With
+ * constant `descending` and `norm`, each call site compiles to its own loop. */
+static inline double values_and_norm(const tc_vectorizer *v, tc_vectorizer_scratch *s,
+                                     size_t ncols, bool descending, tc_norm norm)
+{
+    const tc_vectorizer_config *cfg = &v->cfg;
+    uint32_t *counts = s->counts, *cols = s->cols;
+    double *vals = s->vals;
+    double sum = 0.0;
+    for (size_t t = 0; t < ncols; t++) {
+        const size_t i = descending ? ncols - 1 - t : t;
+        uint32_t tn = cols[i], j = tn >> v->class_bits;
+        cols[i] = j;
+        uint32_t c = cfg->binary ? 1u : counts[i];
+        double x;
+        if (!cfg->sublinear_tf)
+            x = (double)c;
+        else if (c < 64)
+            x = v->log1p_tab[c];
+        else {
+            x = log((double)c);
+            x += 1.0;
+        }
+        if (cfg->use_idf)
+            x *= v->idf_tab[tn & v->class_mask];
+        vals[i] = x;
+        if (norm == TC_NORM_L2)
+            sum += x * x;
+        else if (norm == TC_NORM_L1)
+            sum += fabs(x);
+    }
+    return sum;
+}
+
 tc_status tc_vectorizer_transform(const tc_vectorizer *v, tc_vectorizer_scratch *s,
                                   const char *text, size_t len, tc_sparse *out, char *err)
 {
@@ -1598,46 +1635,19 @@ tc_status tc_vectorizer_transform(const tc_vectorizer *v, tc_vectorizer_scratch 
     size_t k = lookup_words(v, s, tl.text, tl.tokens, nt, &m2);
     size_t ncols = count_columns(v, s, find_ngrams(v, s, k, m2));
 
-    uint32_t *counts = s->counts, *cols = s->cols;
+    double sum;
+    if (cfg->norm == TC_NORM_L2)
+        sum = cfg->use_idf ? values_and_norm(v, s, ncols, true, TC_NORM_L2)
+                           : values_and_norm(v, s, ncols, false, TC_NORM_L2);
+    else
+        sum = cfg->use_idf ? values_and_norm(v, s, ncols, true, cfg->norm)
+                           : values_and_norm(v, s, ncols, false, cfg->norm);
+    if (cfg->norm == TC_NORM_L2)
+        sum = sqrt(sum);
+    if (cfg->norm != TC_NORM_NONE && sum != 0.0)
+        v->divide(s->vals, ncols, sum);
+    uint32_t *cols = s->cols;
     double *vals = s->vals;
-    for (size_t i = 0; i < ncols; i++) {
-        uint32_t tn = cols[i], j = tn >> v->class_bits;
-        cols[i] = j;
-        uint32_t c = cfg->binary ? 1u : counts[i];
-        double x;
-        if (!cfg->sublinear_tf)
-            x = (double)c;
-        else if (c < 64)
-            x = v->log1p_tab[c];
-        else {
-            x = log((double)c);
-            x += 1.0;
-        }
-        if (cfg->use_idf)
-            x *= v->idf_tab[tn & v->class_mask];
-        vals[i] = x;
-    }
-    if (cfg->norm != TC_NORM_NONE && ncols > 0) {
-        double sum = 0.0;
-        if (cfg->norm == TC_NORM_L2) {
-            if (cfg->use_idf)
-                for (size_t i = ncols; i-- > 0;)
-                    sum += vals[i] * vals[i];
-            else
-                for (size_t i = 0; i < ncols; i++)
-                    sum += vals[i] * vals[i];
-            sum = sqrt(sum);
-        } else {
-            if (cfg->use_idf)
-                for (size_t i = ncols; i-- > 0;)
-                    sum += fabs(vals[i]);
-            else
-                for (size_t i = 0; i < ncols; i++)
-                    sum += fabs(vals[i]);
-        }
-        if (sum != 0.0)
-            v->divide(vals, ncols, sum);
-    }
     out->index = cols;
     out->value = vals;
     out->nnz = ncols;
