@@ -55,7 +55,7 @@ static double predict1(const tc_classifier *c, const uint32_t *idx, const double
                        size_t nnz, double *v, size_t *label)
 {
     tc_classifier_scratch *s = tc_classifier_scratch_new(c);
-    tc_sparse x = {idx, val, nnz};
+    tc_sparse x = {idx, val, nnz, false};
     tc_status st = tc_classifier_predict(c, s, &x, v, label);
     TC_CHECK(st == TC_OK, "predict status %d", (int)st);
     double d[8];
@@ -143,9 +143,9 @@ static void test_binary_scores_and_empty_row(void)
     static const uint32_t bad[] = {3};
     static const uint32_t unsorted[] = {2, 1};
     static const double two[] = {1.0, 1.0};
-    tc_sparse x = {bad, two, 1};
+    tc_sparse x = {bad, two, 1, false};
     TC_CHECK(tc_classifier_predict(c, s, &x, v, &label) == TC_EINPUT, "index 3 of 3 accepted");
-    tc_sparse y = {unsorted, two, 2};
+    tc_sparse y = {unsorted, two, 2, false};
     TC_CHECK(tc_classifier_predict(c, s, &y, v, &label) == TC_EINPUT, "unsorted accepted");
     double lab;
     TC_CHECK(!tc_classifier_libsvm_reference(c, s, &y, v, NULL, &lab), "reference on linear");
@@ -453,7 +453,7 @@ static void test_random_model(void)
                 val[nnz++] = (double)((seed >> 20) % 1000) / 1000.0;
             }
         }
-        tc_sparse x = {idx, val, nnz};
+        tc_sparse x = {idx, val, nnz, false};
         double d[R];
         TC_CHECK(tc_classifier_decision_values(c, s, &x, d, R) == R, "count");
         for (int r = 0; r < R; r++) {

@@ -248,7 +248,7 @@ static void check_model(const char *what, const dataset *ds, int kernel, int pro
             r = ds->rows[t % ds->l];
         else
             random_row(&r, ds->n, t % 3 == 0 ? 0.3 : 0.05);
-        tc_sparse x = {r.idx, r.val, r.nnz};
+        tc_sparse x = {r.idx, r.val, r.nnz, false};
         to_nodes(&r, nodes);
         double dref[64], dgot[64], pref[8];
         size_t nd = tc_classifier_decision_values(cl, sl, &x, dgot, 64);
@@ -553,7 +553,7 @@ static void test_two_class_closed_form(void)
     static const uint32_t idx[] = {0, 1};
     const double xs[][2] = {{1.5, 0.0}, {0.0, 0.3}, {40.0, 0.0}, {0.0, 40.0}, {0.5, 0.0}};
     for (size_t t = 0; t < 5; t++) {
-        tc_sparse x = {idx, xs[t], 2};
+        tc_sparse x = {idx, xs[t], 2, false};
         double fv = xs[t][0] - xs[t][1] - 0.5;
         double r = 1.0 / (1.0 + exp(-fv));
         r = fmin(fmax(r, 1e-7), 1 - 1e-7);
@@ -575,7 +575,7 @@ static void test_two_class_closed_form(void)
     }
     /* f = 0 exactly: libsvm votes class 1 (j) */
     static const double half[] = {0.5, 0.0};
-    tc_sparse x0 = {idx, half, 2};
+    tc_sparse x0 = {idx, half, 2, false};
     double v[2];
     size_t lab;
     TC_CHECK(tc_classifier_predict(s, ss, &x0, v, &lab) == TC_OK && lab == 1, "f=0 vote");
