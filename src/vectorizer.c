@@ -70,7 +70,7 @@
 #define K2 UINT64_C(0xd6e8feb86659fd93)
 #define K3 UINT64_C(0xff51afd7ed558ccd)
 
-/* Most the word table is filled, in tenths. The words inserted first sit in their
+/* How full the word table may get, in tenths. The words inserted first sit in their
  * home slots at any load (index_words puts the frequent ones first), so a fuller table
  * costs only rare words' lookups, and a smaller one stays in cache better: at 0.5
  * (with a quarter more room for n-gram-only words) the bench's word lookups took 8-10%
@@ -80,7 +80,6 @@
 /* Word table slot: open addressing, linear probing. enc is word_enc (exact for words
  * of <= 8 bytes); longer words also compare bytes 8.. with their copy in the pool, at
  * pool offset tail[slot]. */
-
 typedef struct word_slot {
     uint64_t enc;
     uint32_t len;
@@ -125,12 +124,13 @@ struct tc_vectorizer {
     word_table words;
     edge_bucket *edges;
     size_t n_buckets;
-    /* Bigram filter: one bit per pair_hash value, set for every two-word term. A
-     * bigram of two known words whose bit is clear is not a term, and its edge bucket
+    /* Bigram filter: one bit per pair_hash value, set for the first two words of every
+     * term of two or more words (the level-2 edges). A bigram of two known words whose
+     * bit is clear is neither a term nor a prefix of one, and its edge bucket
      * is never fetched: a quarter of IMDB's are not terms, and each would read a line
      * of the 10 MB edge table that is rarely in cache. Keyed by the words' hashes, not
      * their nodes, so a document's filter words can be fetched before its words are
-     * looked up. NULL when the vocabulary has no two-word terms. */
+     * looked up. NULL when the vocabulary has no terms of two or more words. */
     uint64_t *bigram_filter;
     uint64_t filter_mask;  /* words of bigram_filter - 1 */
     double log1p_tab[64]; /* log((double)c) + 1.0 for small counts c (sublinear_tf) */
@@ -403,7 +403,8 @@ static inline uint32_t edge_bucket_of(uint64_t key, size_t n_buckets)
     return edge_bucket_of_hash(edge_hash(key), n_buckets);
 }
 
-/* The filter's key for the bigram of the words with hashes ha, hb (in that order). */
+/* The bigram of the words with hashes ha, hb (in that order): its bit in the bigram
+ * filter comes from the low half, its level-2 edge bucket from the high half. */
 static inline uint64_t pair_hash(uint64_t ha, uint64_t hb)
 {
     return ha * K1 ^ hb;
@@ -633,11 +634,15 @@ typedef struct term_line {
     uint32_t parts;  /* capped at TC_NGRAM_LIMIT + 1 */
 } term_line;
 
-static tc_status dup_error(const char *name, const term_line *t, size_t line, size_t first_col,
+/* Term t is at columns col_a and col_b (either order: frequent terms are indexed first,
+ * so the copy found already indexed may be the later one); the later line is reported
+ * as the duplicate. */
+static tc_status dup_error(const char *name, const term_line *t, size_t col_a, size_t col_b,
                            char *err)
 {
+    size_t later = col_a > col_b ? col_a : col_b, first = col_a + col_b - later;
     return tc_fail(err, TC_EFORMAT, "%s:%zu: duplicate term \"%.*s\" (first at line %zu)", name,
-                   line, (int)(t->len > 80 ? 80 : t->len), t->s, first_col + 2);
+                   later + 2, (int)(t->len > 80 ? 80 : t->len), t->s, first + 2);
 }
 
 /* Adds term `col` (2..TC_NGRAM_LIMIT parts) to the index; its shorter prefixes that
@@ -651,18 +656,17 @@ static tc_status index_ngram(tc_vectorizer *v, const char *name, const term_line
     for (unsigned k = 0; k < t->parts; k++) {
         const char *sp = memchr(s, ' ', (size_t)(end - s));
         const char *pe = sp != NULL ? sp : end;
-        if (k < 2) {
-            /* the term's first two words are a level-2 edge: in the filter */
-            size_t wl = (size_t)(pe - s);
-            uint64_t h = word_hash(s, wl, word_enc(s, wl));
-            if (k == 1) {
-                level2_hash = pair_hash(first_hash, h);
-                filter_add(v, level2_hash);
-            }
+        size_t wl = (size_t)(pe - s);
+        uint64_t enc = word_enc(s, wl), h = word_hash(s, wl, enc);
+        if (k == 0) {
             first_hash = h;
+        } else if (k == 1) {
+            /* the term's first two words are a level-2 edge: in the filter */
+            level2_hash = pair_hash(first_hash, h);
+            filter_add(v, level2_hash);
         }
         bool ins;
-        uint32_t *wn = word_upsert(&v->words, s, (size_t)(pe - s), *next_id, &ins);
+        uint32_t *wn = word_upsert_hashed(&v->words, s, wl, enc, h, *next_id, &ins);
         if (wn == NULL)
             return tc_fail(err, TC_ENOMEM, "%s: out of memory", name);
         if (ins)
@@ -677,7 +681,7 @@ static tc_status index_ngram(tc_vectorizer *v, const char *name, const term_line
             if (k + 1 == t->parts) {
                 /* a node of this length exists only if an equal term came first */
                 if (child != NODE_NONE)
-                    return dup_error(name, t, (size_t)col + 2, child >> v->class_bits, err);
+                    return dup_error(name, t, col, child >> v->class_bits, err);
                 edge_insert(v->edges, v->n_buckets, bk, key, tn);
             } else {
                 if (child == NODE_NONE) {
@@ -734,11 +738,8 @@ static tc_status index_bigrams(tc_vectorizer *v, const char *name, const term_li
         for (size_t i = 0; i < m; i++) {
             uint32_t col = order[base + i];
             uint32_t child = edge_find(v->edges, v->n_buckets, key[i], bk[i]);
-            if (child != NODE_NONE) {
-                /* frequent terms go in first: the copy already in may come later */
-                size_t other = child >> v->class_bits, later = col > other ? col : other;
-                return dup_error(name, &terms[col], later + 2, col + other - later, err);
-            }
+            if (child != NODE_NONE)
+                return dup_error(name, &terms[col], col, child >> v->class_bits, err);
             edge_insert(v->edges, v->n_buckets, bk[i], key[i], col << v->class_bits | cls[col]);
         }
     }
@@ -758,6 +759,16 @@ static int cmp_idf_class(const void *a, const void *b)
     if (x->idf != y->idf)
         return x->idf < y->idf ? -1 : 1;
     return (x->cls > y->cls) - (x->cls < y->cls);
+}
+
+/* 1 + the highest idf class of the terms ids[0..n) (at least 1). */
+static size_t classes_among(const uint32_t *cls, const uint32_t *ids, size_t n)
+{
+    size_t n_cls = 1;
+    for (size_t i = 0; i < n; i++)
+        if (cls[ids[i]] + (size_t)1 > n_cls)
+            n_cls = cls[ids[i]] + (size_t)1;
+    return n_cls;
 }
 
 /* rank[c] = position of idf class c (c < n_cls) in ascending idf order. */
@@ -787,10 +798,7 @@ static bool frequent_first(const tc_vectorizer *v, const uint32_t *cls, uint32_t
 {
     if (v->class_bits == 0 || n < 2)
         return true;
-    size_t n_cls = 1;
-    for (size_t i = 0; i < n; i++)
-        if (cls[ids[i]] + (size_t)1 > n_cls)
-            n_cls = cls[ids[i]] + (size_t)1;
+    size_t n_cls = classes_among(cls, ids, n);
     uint32_t *rank = calloc(n_cls, sizeof *rank);
     uint32_t *count = calloc(n_cls, sizeof *count);
     uint32_t *tmp = malloc(n * sizeof *tmp);
@@ -833,10 +841,7 @@ typedef struct word_rec {
 static tc_status index_words(tc_vectorizer *v, const char *name, const term_line *terms,
                              const uint32_t *cls, const uint32_t *cols, size_t n, char *err)
 {
-    size_t n_cls = 1;
-    for (size_t i = 0; v->class_bits != 0 && i < n; i++)
-        if (cls[cols[i]] + (size_t)1 > n_cls)
-            n_cls = cls[cols[i]] + (size_t)1;
+    size_t n_cls = v->class_bits != 0 ? classes_among(cls, cols, n) : 1;
     word_rec *rec = malloc((n ? n : 1) * sizeof *rec);
     uint32_t *rank = calloc(n_cls, sizeof *rank);
     uint32_t *start = calloc(n_cls + 1, sizeof *start);
@@ -877,9 +882,7 @@ static tc_status index_words(tc_vectorizer *v, const char *name, const term_line
             goto out;
         }
         if (!ins) {
-            /* words go in by idf: the copy already in may come later in the file */
-            size_t other = *wn >> v->class_bits, later = w->col > other ? w->col : other;
-            st = dup_error(name, &terms[w->col], later + 2, w->col + other - later, err);
+            st = dup_error(name, &terms[w->col], w->col, *wn >> v->class_bits, err);
             goto out;
         }
     }
@@ -978,7 +981,7 @@ static tc_status build_index(tc_vectorizer *v, const char *name, const term_line
             st = tc_termtab_add(long_terms, t->s, t->len, &prev);
             if (st == TC_EFORMAT) {
                 /* long_terms holds them in order[] order from first_long on */
-                st = dup_error(name, t, (size_t)col + 2, order[first_long + prev], err);
+                st = dup_error(name, t, col, order[first_long + prev], err);
                 goto out;
             }
             if (st != TC_OK) {
