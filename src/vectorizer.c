@@ -761,28 +761,34 @@ static int cmp_idf_class(const void *a, const void *b)
     return (x->cls > y->cls) - (x->cls < y->cls);
 }
 
-/* 1 + the highest idf class of the terms ids[0..n) (at least 1). */
-static size_t classes_among(const uint32_t *cls, const uint32_t *ids, size_t n)
+/* The ranks of the idf classes (cls[j] for the n columns j) by ascending idf value,
+ * ties by class: *rank (caller frees) has one entry per class, *n_cls of them. With no
+ * classes (class_bits 0, every cls[j] 0) there is one class, ranked 0. The two orders
+ * below (index_words, frequent_first) are counting sorts on these ranks. */
+static bool rank_idf_classes(const tc_vectorizer *v, const uint32_t *cls, size_t n,
+                             uint32_t **rank, size_t *n_cls)
 {
-    size_t n_cls = 1;
-    for (size_t i = 0; i < n; i++)
-        if (cls[ids[i]] + (size_t)1 > n_cls)
-            n_cls = cls[ids[i]] + (size_t)1;
-    return n_cls;
-}
-
-/* rank[c] = position of idf class c (c < n_cls) in ascending idf order. */
-static bool rank_idf_classes(const tc_vectorizer *v, size_t n_cls, uint32_t *rank)
-{
-    idf_class *by_idf = malloc((n_cls ? n_cls : 1) * sizeof *by_idf);
-    if (by_idf == NULL)
+    size_t nc = 1;
+    for (size_t j = 0; j < n; j++)
+        if (cls[j] + (size_t)1 > nc)
+            nc = cls[j] + (size_t)1;
+    uint32_t *r = calloc(nc, sizeof *r);
+    idf_class *by_idf = v->class_bits != 0 ? malloc(nc * sizeof *by_idf) : NULL;
+    if (r == NULL || (v->class_bits != 0 && by_idf == NULL)) {
+        free(r);
+        free(by_idf);
         return false;
-    for (size_t c = 0; c < n_cls; c++)
-        by_idf[c] = (idf_class){v->classes[c], (uint32_t)c};
-    qsort(by_idf, n_cls, sizeof *by_idf, cmp_idf_class);
-    for (size_t r = 0; r < n_cls; r++)
-        rank[by_idf[r].cls] = (uint32_t)r;
+    }
+    if (v->class_bits != 0) {
+        for (size_t c = 0; c < nc; c++)
+            by_idf[c] = (idf_class){v->classes[c], (uint32_t)c};
+        qsort(by_idf, nc, sizeof *by_idf, cmp_idf_class);
+        for (size_t k = 0; k < nc; k++)
+            r[by_idf[k].cls] = (uint32_t)k;
+    }
     free(by_idf);
+    *rank = r;
+    *n_cls = nc;
     return true;
 }
 
@@ -793,16 +799,14 @@ static bool rank_idf_classes(const tc_vectorizer *v, size_t n_cls, uint32_t *ran
  * lookups 0.080 -> 0.063 Gcycles with a full sort by idf). Two passes in the given
  * order keep the terms' bytes read in file order: with a full sort, the bigram model
  * loaded 50 ms slower. False when out of memory. */
-static bool frequent_first(const tc_vectorizer *v, const uint32_t *cls, uint32_t *ids,
-                           size_t n)
+static bool frequent_first(const uint32_t *cls, const uint32_t *rank, size_t n_cls,
+                           uint32_t *ids, size_t n)
 {
-    if (v->class_bits == 0 || n < 2)
+    if (n < 2)
         return true;
-    size_t n_cls = classes_among(cls, ids, n);
-    uint32_t *rank = calloc(n_cls, sizeof *rank);
     uint32_t *count = calloc(n_cls, sizeof *count);
     uint32_t *tmp = malloc(n * sizeof *tmp);
-    bool ok = rank != NULL && count != NULL && tmp != NULL && rank_idf_classes(v, n_cls, rank);
+    bool ok = count != NULL && tmp != NULL;
     if (ok) {
         for (size_t i = 0; i < n; i++)
             count[rank[cls[ids[i]]]]++;
@@ -818,7 +822,6 @@ static bool frequent_first(const tc_vectorizer *v, const uint32_t *cls, uint32_t
                 tmp[k++] = ids[i];
         memcpy(ids, tmp, n * sizeof *ids);
     }
-    free(rank);
     free(count);
     free(tmp);
     return ok;
@@ -835,19 +838,16 @@ typedef struct word_rec {
  * document is mostly made of sit in their home slots (a word that goes into a nearly
  * empty table is never displaced), so their lookups take one probe and no mispredicted
  * branch. One pass in file order reads each term's bytes, hashes them and places the
- * term's record by a counting sort on its idf class (by rank of value); the inserts
- * then run over the records in order. Without idf classes (class_bits 0) the order
- * is the file's. */
+ * term's record by a counting sort on the rank of its idf class; the inserts then run
+ * over the records in order. Without idf classes (one rank) the order is the file's. */
 static tc_status index_words(tc_vectorizer *v, const char *name, const term_line *terms,
-                             const uint32_t *cls, const uint32_t *cols, size_t n, char *err)
+                             const uint32_t *cls, const uint32_t *rank, size_t n_cls,
+                             const uint32_t *cols, size_t n, char *err)
 {
-    size_t n_cls = v->class_bits != 0 ? classes_among(cls, cols, n) : 1;
     word_rec *rec = malloc((n ? n : 1) * sizeof *rec);
-    uint32_t *rank = calloc(n_cls, sizeof *rank);
     uint32_t *start = calloc(n_cls + 1, sizeof *start);
     tc_status st = TC_OK;
-    if (rec == NULL || rank == NULL || start == NULL ||
-        (v->class_bits != 0 && !rank_idf_classes(v, n_cls, rank))) {
+    if (rec == NULL || start == NULL) {
         st = tc_fail(err, TC_ENOMEM, "%s: out of memory for %zu terms", name, n);
         goto out;
     }
@@ -888,7 +888,6 @@ static tc_status index_words(tc_vectorizer *v, const char *name, const term_line
     }
 out:
     free(rec);
-    free(rank);
     free(start);
     return st;
 }
@@ -917,6 +916,8 @@ static tc_status build_index(tc_vectorizer *v, const char *name, const term_line
     /* by_parts[p] = first position of p-part terms in order[] (stable by column) */
     size_t first_long = by_parts[TC_NGRAM_LIMIT + 1];  /* long terms sort last */
     uint32_t *order = malloc((n ? n : 1) * sizeof *order);
+    uint32_t *rank = NULL;  /* of the idf classes: rank_idf_classes */
+    size_t n_cls = 0;
     tc_termtab *long_terms = NULL;
     tc_status st = TC_OK;
     /* at most half the slots used: at 70%, a fifth of the buckets had overflowed, and a
@@ -949,13 +950,18 @@ static tc_status build_index(tc_vectorizer *v, const char *name, const term_line
     size_t first_one = by_parts[1];  /* 0: every term has a part */
     for (size_t i = 0; i < n; i++)
         order[by_parts[terms[i].parts]++] = (uint32_t)i;
-    if ((st = index_words(v, name, terms, cls, order + first_one, ones, err)) != TC_OK)
+    if (!rank_idf_classes(v, cls, n, &rank, &n_cls)) {
+        st = tc_fail(err, TC_ENOMEM, "%s: out of memory for %zu terms", name, n);
+        goto out;
+    }
+    if ((st = index_words(v, name, terms, cls, rank, n_cls, order + first_one, ones, err)) !=
+        TC_OK)
         goto out;
     uint32_t next_id = TERM_LIMIT;
     for (size_t r = first_one + ones; r < n; r++) {
         if (r == by_parts[1] && by_parts[2] > r) {
             /* by_parts[p] now ends the p-part terms */
-            if (!frequent_first(v, cls, order + r, by_parts[2] - r)) {
+            if (!frequent_first(cls, rank, n_cls, order + r, by_parts[2] - r)) {
                 st = tc_fail(err, TC_ENOMEM, "%s: out of memory for %zu terms", name, n);
                 goto out;
             }
@@ -992,6 +998,7 @@ static tc_status build_index(tc_vectorizer *v, const char *name, const term_line
     }
 out:
     free(order);
+    free(rank);
     tc_termtab_free(&long_terms);
     return st;
 }
