@@ -615,7 +615,7 @@ def run_offline(models, data_info, binary, work, rounds, fasttext_models, result
                        "key": f"textclf-t{threads}", "round": rnd, "docs": n,
                        "bytes": off["bytes"], "wall_s": wall, "load_s": load_wall,
                        "predict_s": predict_s, "maxrss_kb": rss,
-                       "cpu_s": cpu, "accuracy": accuracy(labels, gold)}
+                       "cpu_s": cpu, "accuracy": accuracy(labels, gold), "reps": OFFLINE_REPS}
                 results["offline"].append(rec)
                 if threads == 1:
                     tc_labels, tc_probs = labels, probs
@@ -665,7 +665,7 @@ def run_offline(models, data_info, binary, work, rounds, fasttext_models, result
                        "round": rnd, "docs": n, "bytes": off["bytes"], "wall_s": wall,
                        "load_s": load_wall, "predict_s": predict_s,
                        "cpu_s": cpu, "maxrss_kb": rss,
-                       "accuracy": accuracy(ft_labels, gold)}
+                       "accuracy": accuracy(ft_labels, gold), "reps": OFFLINE_REPS}
                 results["offline"].append(rec)
                 log(f"offline {name} round {rnd + 1}: fastText: {n / rec['predict_s']:,.0f} docs/s")
 

@@ -292,8 +292,11 @@ def build(res):
         mb = off[0]["bytes"] / 1e6
         w(f"## Offline: {n:,} IMDB test reviews ({mb:.1f} MB), one document a line")
         w("")
+        reps = [x["reps"] for x in off if "reps" in x]  # absent in results before 4e006d7
+        per_round = (f", medians of {max(reps)} alternating runs of each per round"
+                     if reps else "")
         w("docs/s exclude model load (textclf and fastText: the same command on empty input "
-          "gives the load time, subtracted, medians of 3 alternating runs of each per round; "
+          f"gives the load time, subtracted{per_round}; "
           "sklearn: timed in-process around "
           "transform+predict_proba); docs per CPU-s use user+sys CPU time the same way (less "
           "disturbed by other load on a shared machine; for --threads 2 it is the sum over "
