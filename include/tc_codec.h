@@ -68,9 +68,37 @@ const char *tc_records_text(const tc_records *r, size_t i, size_t *len);
 /* Decodes body[0..len) into r (cleared first). The records borrow from body (and from
  * r): valid until body is freed or r is decoded into again. Empty body, malformed JSON/CSV,
  * wrong JSON shape, invalid UTF-8 -> TC_EINPUT with a message saying where
- * (record/line/byte). More than max_records records -> TC_ETOOBIG. */
+ * (record/line/byte). More than max_records records -> TC_ETOOBIG.
+ * Checks in this order: empty, size, UTF-8 (first invalid byte), syntax and record
+ * count (first problem in body order), at least one record. */
 tc_status tc_codec_decode(tc_format fmt, const char *body, size_t len, size_t max_records,
                           tc_records *r, char *err);
+
+/* A body decoded while it arrives, for the HTTP server: TEXT, CSV and JSONLINES
+ * records are decoded as soon as they are complete, so memory holds one unfinished
+ * record, not the body; a JSON body is one value and is decoded whole at the end.
+ * The verdict is the one tc_codec_decode gives the whole body, however it was cut
+ * into pieces: the same status and message (the first invalid UTF-8 byte anywhere
+ * outranks a syntax error or the record limit before it, as the whole-body check
+ * runs first). Records already passed on before a later error are the caller's to
+ * discard. Reusable: begin starts a new body. */
+typedef struct tc_body_decoder tc_body_decoder;
+
+/* Called with each batch of complete records, in body order. first is the index of
+ * r's first record in the body; r is valid only during the call. */
+typedef void (*tc_records_fn)(void *ctx, const tc_records *r, size_t first);
+
+tc_body_decoder *tc_body_decoder_new(void);
+void tc_body_decoder_free(tc_body_decoder **d);
+void tc_body_decoder_begin(tc_body_decoder *d, tc_format fmt, size_t max_records);
+/* The next n bytes of the body. Decodes into scratch (a tc_records of the caller's,
+ * reused) and hands complete records to fn. Failures are kept for _end. */
+void tc_body_decoder_feed(tc_body_decoder *d, const char *p, size_t n, tc_records *scratch,
+                          tc_records_fn fn, void *ctx);
+/* The end of the body: decodes what is left, then returns TC_OK or the error (status
+ * and message) tc_codec_decode gives the whole body; allocation failure -> TC_ENOMEM. */
+tc_status tc_body_decoder_end(tc_body_decoder *d, tc_records *scratch, tc_records_fn fn,
+                              void *ctx, char *err);
 
 /* Streaming response encoder: begin, one add per prediction, end. Appends to out
  * (never clears it); false only on allocation failure. Numbers are the shortest

@@ -30,6 +30,7 @@ typedef struct tc_invoke_response {
 /* Per-thread reusable state (records, workspace). m must outlive the invoker.
  * NULL on allocation failure. */
 typedef struct tc_invoker tc_invoker;
+typedef struct tc_invocation tc_invocation;
 tc_invoker *tc_invoker_new(const tc_model *m);
 void tc_invoker_free(tc_invoker **inv);
 
@@ -38,6 +39,23 @@ void tc_invoker_free(tc_invoker **inv);
  * Order of checks: Content-Type (415), Accept (406), body (400 / 413). */
 void tc_invoke(tc_invoker *inv, const tc_invoke_request *req, tc_buf *out,
                tc_invoke_response *resp);
+
+/* One request whose body arrives in pieces (the HTTP server): records are predicted
+ * as soon as they are complete (TEXT, CSV, JSON Lines; a JSON body is decoded whole at
+ * the end), so memory holds the encoded predictions and one unfinished record, not
+ * the body. The response is byte for byte the one tc_invoke gives the whole body,
+ * however it is cut. Owns its buffers; reusable (begin starts over). Bind it to one
+ * model; each call takes the calling thread's invoker of that model. */
+tc_invocation *tc_invocation_new(const tc_model *m);
+void tc_invocation_free(tc_invocation **iv);
+/* Headers (req->body is not read): Content-Type and Accept are settled here; on 415 or
+ * 406 the body is ignored. */
+void tc_invocation_begin(tc_invocation *iv, const tc_invoke_request *req);
+/* The next n bytes of the body. */
+void tc_invocation_feed(tc_invocation *iv, tc_invoker *inv, const char *data, size_t n);
+/* The end of the body: the response into out (its old contents dropped), as tc_invoke. */
+void tc_invocation_end(tc_invocation *iv, tc_invoker *inv, tc_buf *out,
+                       tc_invoke_response *resp);
 
 /* HTTP status for a failed tc_status (EINPUT 400, ETOOBIG 413, EUNSUPPORTED 415,
  * ENOTACCEPTABLE 406, anything else 500). */

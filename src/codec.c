@@ -2,6 +2,7 @@
 #include "tc_codec.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -243,12 +244,19 @@ typedef struct span {
     uint32_t len;
 } span;
 
+/* Where a part of a body starts in it: the bytes, line ends and records before it.
+ * A body decoded whole is one part at {0, 0, 0}. */
+typedef struct body_origin {
+    size_t byte, line, record;
+} body_origin;
+
 struct tc_records {
-    const char *body;
+    const char *body;    /* the part being decoded */
+    body_origin at;      /* where it starts in the whole body (messages, the limit) */
     tc_buf text;
     span *v;
     size_t n, cap;
-    size_t max;
+    size_t max;          /* records allowed in the whole body */
 };
 
 tc_records *tc_records_new(void)
@@ -296,7 +304,7 @@ const char *tc_records_text(const tc_records *r, size_t i, size_t *len)
 /* Adds a record; owned spans are offsets into r->text. */
 static tc_status rec_add(tc_records *r, size_t off, size_t len, bool owned, char *err)
 {
-    if (r->n >= r->max)
+    if (r->at.record + r->n >= r->max)
         return tc_fail(err, TC_ETOOBIG, "more than %zu records in one request", r->max);
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 64;
@@ -312,13 +320,23 @@ static tc_status rec_add(tc_records *r, size_t off, size_t len, bool owned, char
     return TC_OK;
 }
 
-static size_t line_of(const char *body, size_t off)
+static size_t count_newlines(const char *s, size_t n)
 {
-    size_t line = 1;
-    for (const char *p = body, *end = body + off;
-         (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
-        line++;
-    return line;
+    size_t k = 0;
+    for (const char *p = s, *end = s + n; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+        k++;
+    return k;
+}
+
+/* Line (from 1) and byte (from 0) in the whole body of offset off in the part. */
+static size_t line_of(const tc_records *r, size_t off)
+{
+    return r->at.line + count_newlines(r->body, off) + 1;
+}
+
+static size_t byte_of(const tc_records *r, size_t off)
+{
+    return r->at.byte + off;
 }
 
 /* ---- text/plain --------------------------------------------------------------------------- */
@@ -358,7 +376,7 @@ static tc_status csv_field(tc_records *r, const char *s, size_t n, size_t *pos, 
                 return tc_fail(err, TC_EINPUT,
                                "malformed CSV: record %zu (line %zu): unterminated quoted "
                                "field",
-                               rec, line_of(s, start));
+                               r->at.record + rec, line_of(r, start));
             i = (size_t)(q - s) + 1;
             if (i < n && s[i] == '"') {
                 doubled = true;
@@ -373,7 +391,7 @@ static tc_status csv_field(tc_records *r, const char *s, size_t n, size_t *pos, 
             return tc_fail(err, TC_EINPUT,
                            "malformed CSV: record %zu (line %zu, byte %zu): unexpected "
                            "character after a closing quote",
-                           rec, line_of(s, i), i);
+                           r->at.record + rec, line_of(r, i), byte_of(r, i));
         *pos = i;
         if (!want)
             return TC_OK;
@@ -437,8 +455,8 @@ typedef struct jp {
 static tc_status jfail(jp *p, const char *what)
 {
     size_t at = p->base + p->i;
-    return tc_fail(p->err, TC_EINPUT, "malformed JSON at byte %zu (line %zu): %s", at,
-                   line_of(p->r->body, at), what);
+    return tc_fail(p->err, TC_EINPUT, "malformed JSON at byte %zu (line %zu): %s",
+                   byte_of(p->r, at), line_of(p->r, at), what);
 }
 
 static void jws(jp *p)
@@ -742,7 +760,8 @@ static tc_status jinstance(jp *p, size_t k)
             return st;
         if (!t.found)
             return tc_fail(p->err, TC_EINPUT,
-                           "wrong JSON shape: instance %zu has no \"text\" member", k + 1);
+                           "wrong JSON shape: instance %zu has no \"text\" member",
+                           p->r->at.record + k + 1);
         return add_span(p, t.sp);
     }
     size_t at = p->base + p->i;
@@ -752,7 +771,7 @@ static tc_status jinstance(jp *p, size_t k)
     return tc_fail(p->err, TC_EINPUT,
                    "wrong JSON shape: instance %zu is not a string or {\"text\": ...} (byte "
                    "%zu)",
-                   k + 1, at);
+                   p->r->at.record + k + 1, byte_of(p->r, at));
 }
 
 static tc_status jinstances(jp *p)
@@ -764,7 +783,7 @@ static tc_status jinstances(jp *p)
             return st;
         return tc_fail(p->err, TC_EINPUT,
                        "wrong JSON shape: \"instances\"/\"inputs\" must be an array (byte %zu)",
-                       at);
+                       byte_of(p->r, at));
     }
     p->i++;
     jws(p);
@@ -860,7 +879,7 @@ static tc_status decode_jsonlines(tc_records *r, const char *s, size_t n, char *
                 return tc_fail(err, TC_EINPUT,
                                "malformed JSON Lines: line %zu: trailing data after the "
                                "value (byte %zu)",
-                               line, pos + p.i);
+                               r->at.line + line, byte_of(r, pos + p.i));
         }
         pos = nl ? end + 1 : n;
         line++;
@@ -870,32 +889,264 @@ static tc_status decode_jsonlines(tc_records *r, const char *s, size_t n, char *
 
 /* ---- decode entry ------------------------------------------------------------------------- */
 
-tc_status tc_codec_decode(tc_format fmt, const char *body, size_t len, size_t max_records,
-                          tc_records *r, char *err)
+static const body_origin k_whole_body = {0, 0, 0};
+
+/* The whole-body checks that precede decoding. */
+static tc_status check_size(size_t len, char *err)
 {
-    r->body = body;
-    r->n = 0;
-    r->max = max_records;
-    tc_buf_clear(&r->text);
     if (len == 0)
         return tc_fail(err, TC_EINPUT, "empty request body");
     if (len > SPAN_MAX)
         return tc_fail(err, TC_ETOOBIG, "request body of %zu bytes is too large", len);
+    return TC_OK;
+}
+
+static tc_status no_records(char *err)
+{
+    return tc_fail(err, TC_EINPUT, "the request contains no records");
+}
+
+static tc_status check_utf8(const char *part, size_t len, const body_origin *at, char *err)
+{
     size_t bad;
-    if (!tc_utf8_valid(body, len, &bad))
-        return tc_fail(err, TC_EINPUT, "invalid UTF-8 at byte %zu (line %zu)", bad,
-                       line_of(body, bad));
+    if (tc_utf8_valid(part, len, &bad))
+        return TC_OK;
+    return tc_fail(err, TC_EINPUT, "invalid UTF-8 at byte %zu (line %zu)", at->byte + bad,
+                   at->line + count_newlines(part, bad) + 1);
+}
+
+/* Decodes a part of whole records, valid UTF-8, into r (cleared first). */
+static tc_status decode_part(tc_format fmt, const char *part, size_t len,
+                             const body_origin *at, size_t max_records, tc_records *r,
+                             char *err)
+{
+    r->body = part;
+    r->at = *at;
+    r->n = 0;
+    r->max = max_records;
+    tc_buf_clear(&r->text);
     tc_status st = TC_OK;
     switch (fmt) {
-    case TC_FMT_TEXT: st = decode_text(r, body, len, err); break;
-    case TC_FMT_CSV: st = decode_csv(r, body, len, err); break;
-    case TC_FMT_JSON: st = decode_json(r, body, len, err); break;
-    case TC_FMT_JSONLINES: st = decode_jsonlines(r, body, len, err); break;
+    case TC_FMT_TEXT: st = decode_text(r, part, len, err); break;
+    case TC_FMT_CSV: st = decode_csv(r, part, len, err); break;
+    case TC_FMT_JSON: st = decode_json(r, part, len, err); break;
+    case TC_FMT_JSONLINES: st = decode_jsonlines(r, part, len, err); break;
     }
-    if (st == TC_OK && r->n == 0)
-        st = tc_fail(err, TC_EINPUT, "the request contains no records");
     if (st != TC_OK)
         r->n = 0;
+    return st;
+}
+
+tc_status tc_codec_decode(tc_format fmt, const char *body, size_t len, size_t max_records,
+                          tc_records *r, char *err)
+{
+    r->n = 0;
+    tc_status st = check_size(len, err);
+    if (st == TC_OK)
+        st = check_utf8(body, len, &k_whole_body, err);
+    if (st == TC_OK)
+        st = decode_part(fmt, body, len, &k_whole_body, max_records, r, err);
+    if (st == TC_OK && r->n == 0)
+        st = no_records(err);
+    if (st != TC_OK)
+        r->n = 0;
+    return st;
+}
+
+/* ---- a body decoded while it arrives ---------------------------------------------------- */
+
+/* CSV states between bytes, for finding record ends: at a field's start, inside an
+ * unquoted field, inside a quoted one, just after a quote inside a quoted field (the
+ * closing quote, or the first of a doubled one). Text after a closing quote is the
+ * decoder's error; here it goes on as an unquoted field. */
+enum { CSV_FIELD_START, CSV_PLAIN, CSV_QUOTED, CSV_QUOTE_SEEN };
+
+/* Failures by the check of the whole-body decode that finds them: a later one
+ * replaces an earlier one only if it ranks higher. */
+enum { RANK_NONE, RANK_DECODE, RANK_UTF8, RANK_MEMORY };
+
+/* Bodies above this are not kept between requests in the carry buffer. */
+#define KEEP_CARRY_BYTES ((size_t)1 << 20)
+
+struct tc_body_decoder {
+    tc_format fmt;
+    tc_format cut_fmt;     /* how record ends are found (TEXT once CSV has failed) */
+    unsigned csv_state;
+    size_t max_records;
+    size_t total;          /* bytes fed */
+    body_origin at;        /* where carry starts */
+    tc_buf carry;          /* bytes after the last record end (JSON: the body) */
+    int rank;
+    tc_status st;
+    char err[TC_ERR_LEN];
+};
+
+tc_body_decoder *tc_body_decoder_new(void)
+{
+    return calloc(1, sizeof(tc_body_decoder));
+}
+
+void tc_body_decoder_free(tc_body_decoder **d)
+{
+    if (d == NULL || *d == NULL)
+        return;
+    tc_buf_free(&(*d)->carry);
+    free(*d);
+    *d = NULL;
+}
+
+void tc_body_decoder_begin(tc_body_decoder *d, tc_format fmt, size_t max_records)
+{
+    d->fmt = d->cut_fmt = fmt;
+    d->csv_state = CSV_FIELD_START;
+    d->max_records = max_records;
+    d->total = 0;
+    d->at = k_whole_body;
+    if (d->carry.cap > KEEP_CARRY_BYTES)
+        tc_buf_free(&d->carry);
+    tc_buf_clear(&d->carry);
+    d->rank = RANK_NONE;
+    d->st = TC_OK;
+    d->err[0] = '\0';
+}
+
+static void fail_rank(tc_body_decoder *d, int rank, tc_status st, const char *msg)
+{
+    if (rank <= d->rank)
+        return;
+    d->rank = rank;
+    d->st = st;
+    snprintf(d->err, sizeof d->err, "%s", msg);
+}
+
+static size_t csv_cut(tc_body_decoder *d, const char *p, size_t n, size_t *first)
+{
+    unsigned state = d->csv_state;
+    size_t cut = 0;
+    *first = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = p[i];
+        if (state == CSV_QUOTED) {
+            if (ch == '"')
+                state = CSV_QUOTE_SEEN;
+            continue;
+        }
+        if (ch == '"' && (state == CSV_FIELD_START || state == CSV_QUOTE_SEEN)) {
+            state = CSV_QUOTED;  /* a quoted field opens, or a doubled quote */
+            continue;
+        }
+        if (ch == '\n') {
+            cut = i + 1;
+            if (*first == 0)
+                *first = cut;
+            state = CSV_FIELD_START;
+        } else {
+            state = ch == ',' ? CSV_FIELD_START : CSV_PLAIN;
+        }
+    }
+    d->csv_state = state;
+    return cut;
+}
+
+/* Length of the longest prefix of p[0..n) that ends just after a record end, and in
+ * *first of the shortest (0 and 0: no record ends in p). */
+static size_t cut_records(tc_body_decoder *d, const char *p, size_t n, size_t *first)
+{
+    *first = 0;
+    switch (d->cut_fmt) {
+    case TC_FMT_TEXT:
+    case TC_FMT_JSONLINES: {
+        const char *nl = memchr(p, '\n', n);
+        if (nl == NULL)
+            return 0;
+        *first = (size_t)(nl - p) + 1;
+        for (size_t i = n; i > *first; i--)
+            if (p[i - 1] == '\n')
+                return i;
+        return *first;
+    }
+    case TC_FMT_CSV: return csv_cut(d, p, n, first);
+    case TC_FMT_JSON: break;
+    }
+    return 0;
+}
+
+/* One part of whole records: checked, decoded and handed on (only UTF-8 is still
+ * checked once a failure is known: nothing else can change the verdict). */
+static void feed_part(tc_body_decoder *d, const char *part, size_t len, tc_records *r,
+                      tc_records_fn fn, void *ctx)
+{
+    body_origin at = d->at;
+    d->at.byte += len;
+    d->at.line += count_newlines(part, len);
+    char err[TC_ERR_LEN];
+    tc_status st = check_utf8(part, len, &at, err);
+    if (st != TC_OK) {
+        fail_rank(d, RANK_UTF8, st, err);
+        return;
+    }
+    if (d->rank != RANK_NONE || len > SPAN_MAX)
+        return;  /* (a part that large: the verdict is check_size's) */
+    st = decode_part(d->fmt, part, len, &at, d->max_records, r, err);
+    if (st != TC_OK) {
+        fail_rank(d, RANK_DECODE, st, err);
+        d->cut_fmt = TC_FMT_TEXT;  /* parts now only for the UTF-8 check */
+        return;
+    }
+    d->at.record += r->n;
+    if (r->n > 0)
+        fn(ctx, r, at.record);
+}
+
+static void carry(tc_body_decoder *d, const char *p, size_t n)
+{
+    if (n > 0 && !tc_buf_append(&d->carry, p, n))
+        fail_rank(d, RANK_MEMORY, TC_ENOMEM, "out of memory for the request body");
+}
+
+void tc_body_decoder_feed(tc_body_decoder *d, const char *p, size_t n, tc_records *scratch,
+                          tc_records_fn fn, void *ctx)
+{
+    d->total += n;
+    if (d->rank >= RANK_UTF8)
+        return;
+    size_t first, last = cut_records(d, p, n, &first), done = 0;
+    if (last > 0 && d->carry.len > 0) {
+        /* the carried record ends here: completed in the carry, the rest straight
+         * from the caller's bytes, so the carry never holds more than a record */
+        carry(d, p, first);
+        if (d->rank >= RANK_MEMORY)
+            return;
+        feed_part(d, d->carry.data, d->carry.len, scratch, fn, ctx);
+        tc_buf_clear(&d->carry);
+        done = first;
+    }
+    if (last > done && d->rank < RANK_UTF8)
+        feed_part(d, p + done, last - done, scratch, fn, ctx);
+    if (d->rank < RANK_UTF8)
+        carry(d, p + last, n - last);
+}
+
+tc_status tc_body_decoder_end(tc_body_decoder *d, tc_records *scratch, tc_records_fn fn,
+                              void *ctx, char *err)
+{
+    tc_status st = TC_OK;
+    if (d->fmt == TC_FMT_JSON && d->rank == RANK_NONE) {
+        st = tc_codec_decode(d->fmt, d->carry.data, d->carry.len, d->max_records, scratch, err);
+        if (st == TC_OK)
+            fn(ctx, scratch, 0);
+    } else {
+        if (d->rank < RANK_UTF8 && d->carry.len > 0)  /* the last record: no line end */
+            feed_part(d, d->carry.data, d->carry.len, scratch, fn, ctx);
+        st = check_size(d->total, err);
+        if (st == TC_OK && d->rank != RANK_NONE)
+            st = tc_fail(err, d->st, "%s", d->err);
+        if (st == TC_OK && d->at.record == 0)
+            st = no_records(err);
+    }
+    tc_buf_clear(&d->carry);
+    if (d->carry.cap > KEEP_CARRY_BYTES)
+        tc_buf_free(&d->carry);
     return st;
 }
 

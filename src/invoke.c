@@ -14,6 +14,7 @@ struct tc_invoker {
     const tc_model *model;
     tc_workspace *ws;
     tc_records *records;
+    tc_invocation *whole;  /* tc_invoke's */
 };
 
 tc_invoker *tc_invoker_new(const tc_model *m)
@@ -24,7 +25,8 @@ tc_invoker *tc_invoker_new(const tc_model *m)
     inv->model = m;
     inv->ws = tc_workspace_new(m);
     inv->records = tc_records_new();
-    if (inv->ws == NULL || inv->records == NULL)
+    inv->whole = tc_invocation_new(m);
+    if (inv->ws == NULL || inv->records == NULL || inv->whole == NULL)
         tc_invoker_free(&inv);
     return inv;
 }
@@ -35,6 +37,7 @@ void tc_invoker_free(tc_invoker **inv)
         return;
     tc_workspace_free(&(*inv)->ws);
     tc_records_free(&(*inv)->records);
+    tc_invocation_free(&(*inv)->whole);
     free(*inv);
     *inv = NULL;
 }
@@ -76,46 +79,141 @@ static void fail(tc_buf *out, tc_invoke_response *resp, tc_status st, const char
     tc_invoke_error_body(out, resp->http_status, msg);
 }
 
-void tc_invoke(tc_invoker *inv, const tc_invoke_request *req, tc_buf *out,
-               tc_invoke_response *resp)
+/* ---- one request, body in pieces ---------------------------------------------------------- */
+
+/* Encoded responses above this are not kept between requests. */
+#define KEEP_OUT_BYTES ((size_t)1 << 20)
+
+struct tc_invocation {
+    const tc_model *model;
+    tc_status negotiated;      /* Content-Type / Accept: TC_OK, or the 415/406 */
+    char negotiate_err[TC_ERR_LEN];
+    tc_format out_fmt;
+    tc_body_decoder *dec;
+    tc_buf out;                /* the predictions encoded so far */
+    tc_encoder enc;
+    tc_status predicted;       /* the first failed prediction or encoding, by record */
+    char predict_err[TC_ERR_LEN + 32];
+    tc_invoker *inv;           /* during a feed or end call */
+};
+
+tc_invocation *tc_invocation_new(const tc_model *m)
 {
+    tc_invocation *iv = calloc(1, sizeof *iv);
+    if (iv == NULL)
+        return NULL;
+    iv->model = m;
+    iv->dec = tc_body_decoder_new();
+    if (iv->dec == NULL)
+        tc_invocation_free(&iv);
+    return iv;
+}
+
+void tc_invocation_free(tc_invocation **iv)
+{
+    if (iv == NULL || *iv == NULL)
+        return;
+    tc_body_decoder_free(&(*iv)->dec);
+    tc_buf_free(&(*iv)->out);
+    free(*iv);
+    *iv = NULL;
+}
+
+void tc_invocation_begin(tc_invocation *iv, const tc_invoke_request *req)
+{
+    tc_format in_fmt = TC_FMT_TEXT;
+    iv->negotiate_err[0] = '\0';
+    iv->negotiated = tc_codec_request_format(req->content_type, &in_fmt, iv->negotiate_err);
+    if (iv->negotiated == TC_OK)
+        iv->negotiated = tc_codec_response_format(req->accept, req->default_accept,
+                                                  &iv->out_fmt, iv->negotiate_err);
+    tc_body_decoder_begin(iv->dec, in_fmt, req->max_records);
+    if (iv->out.cap > KEEP_OUT_BYTES)
+        tc_buf_free(&iv->out);
+    tc_buf_clear(&iv->out);
+    iv->predicted = TC_OK;
+    iv->predict_err[0] = '\0';
+    if (iv->negotiated == TC_OK && !tc_encoder_begin(&iv->enc, iv->out_fmt, iv->model, &iv->out)) {
+        iv->predicted = TC_ENOMEM;
+        snprintf(iv->predict_err, sizeof iv->predict_err,
+                 "out of memory while encoding the response");
+    }
+}
+
+/* tc_records_fn: predicts and encodes records until the first failure. */
+static void predict_records(void *ctx, const tc_records *r, size_t first)
+{
+    tc_invocation *iv = ctx;
+    char err[TC_ERR_LEN];
+    size_t n = tc_records_count(r);
+    for (size_t i = 0; i < n && iv->predicted == TC_OK; i++) {
+        size_t len;
+        const char *text = tc_records_text(r, i, &len);
+        tc_prediction p;
+        err[0] = '\0';
+        tc_status st = tc_model_predict(iv->model, iv->inv->ws, text, len, &p, err);
+        if (st != TC_OK) {
+            iv->predicted = st;
+            snprintf(iv->predict_err, sizeof iv->predict_err, "record %zu: %s", first + i + 1,
+                     err);
+        } else if (!tc_encoder_add(&iv->enc, &p)) {
+            iv->predicted = TC_ENOMEM;
+            snprintf(iv->predict_err, sizeof iv->predict_err,
+                     "out of memory while encoding the response");
+        }
+    }
+}
+
+void tc_invocation_feed(tc_invocation *iv, tc_invoker *inv, const char *data, size_t n)
+{
+    if (iv->negotiated != TC_OK || n == 0)
+        return;
+    iv->inv = inv;
+    tc_body_decoder_feed(iv->dec, data, n, inv->records, predict_records, iv);
+    tc_records_release(inv->records, KEEP_RECORD_BYTES);
+    iv->inv = NULL;
+}
+
+void tc_invocation_end(tc_invocation *iv, tc_invoker *inv, tc_buf *out,
+                       tc_invoke_response *resp)
+{
+    if (iv->negotiated != TC_OK) {
+        fail(out, resp, iv->negotiated, iv->negotiate_err);
+        return;
+    }
     char err[TC_ERR_LEN] = "";
-    tc_format in_fmt, out_fmt;
-    tc_buf_clear(out);
-    tc_status st = tc_codec_request_format(req->content_type, &in_fmt, err);
-    if (st == TC_OK)
-        st = tc_codec_response_format(req->accept, req->default_accept, &out_fmt, err);
-    if (st == TC_OK)
-        st = tc_codec_decode(in_fmt, req->body, req->body_len, req->max_records, inv->records,
-                             err);
+    iv->inv = inv;
+    tc_status st = tc_body_decoder_end(iv->dec, inv->records, predict_records, iv, err);
+    tc_records_release(inv->records, KEEP_RECORD_BYTES);
+    iv->inv = NULL;
+    /* A decoding failure anywhere outranks a failed prediction before it. */
     if (st != TC_OK) {
-        tc_records_release(inv->records, KEEP_RECORD_BYTES);
         fail(out, resp, st, err);
         return;
     }
-    size_t n = tc_records_count(inv->records);
-    tc_encoder enc;
-    bool ok = tc_encoder_begin(&enc, out_fmt, inv->model, out);
-    for (size_t i = 0; ok && i < n; i++) {
-        size_t len;
-        const char *text = tc_records_text(inv->records, i, &len);
-        tc_prediction p;
-        st = tc_model_predict(inv->model, inv->ws, text, len, &p, err);
-        if (st != TC_OK) {
-            char msg[TC_ERR_LEN + 32];
-            snprintf(msg, sizeof msg, "record %zu: %s", i + 1, err);
-            tc_records_release(inv->records, KEEP_RECORD_BYTES);
-            fail(out, resp, st, msg);
-            return;
-        }
-        ok = tc_encoder_add(&enc, &p);
+    if (iv->predicted == TC_OK && !tc_encoder_end(&iv->enc)) {
+        iv->predicted = TC_ENOMEM;
+        snprintf(iv->predict_err, sizeof iv->predict_err,
+                 "out of memory while encoding the response");
     }
-    tc_records_release(inv->records, KEEP_RECORD_BYTES);
-    if (!(ok && tc_encoder_end(&enc))) {
-        fail(out, resp, TC_ENOMEM, "out of memory while encoding the response");
+    if (iv->predicted != TC_OK) {
+        fail(out, resp, iv->predicted, iv->predict_err);
         return;
     }
+    /* The encoded body changes hands; out's old storage serves the next request. */
+    tc_buf done = iv->out;
+    iv->out = *out;
+    *out = done;
+    tc_buf_clear(&iv->out);
     resp->http_status = 200;
-    resp->content_type = tc_format_mime(out_fmt);
-    resp->records = n;
+    resp->content_type = tc_format_mime(iv->out_fmt);
+    resp->records = iv->enc.count;
+}
+
+void tc_invoke(tc_invoker *inv, const tc_invoke_request *req, tc_buf *out,
+               tc_invoke_response *resp)
+{
+    tc_invocation_begin(inv->whole, req);
+    tc_invocation_feed(inv->whole, inv, req->body, req->body_len);
+    tc_invocation_end(inv->whole, inv, out, resp);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/invoke_oracle.h"
 #include "tc_invoke.h"
 #include "tc_test.h"
 
@@ -181,6 +182,114 @@ static void test_errors(void)
     tc_buf_free(&many);
 }
 
+/* Bodies whose records, line ends, quotes, multi-byte characters and errors fall on
+ * every kind of piece boundary. */
+static const struct {
+    const char *ct;
+    const char *body;
+    size_t max_records;
+} k_stream_cases[] = {
+    {"text/plain", "good film\nbad film\n", 1000},
+    {"text/plain", "no final newline\r\nsecond\r\nthird", 1000},
+    {"text/plain", "\n\nmiddle\n\n\nend\r", 1000},
+    {"text/plain", "caf\xc3\xa9 cr\xc3\xa8me \xf0\x9f\x8e\xac great\nna\xc3\xafve\n", 1000},
+    {"text/plain", "one\ntwo\nthree\nfour\n", 3},         /* limit in a later piece */
+    {"text/plain", "one\ntwo\nthree\nfour\xff\n", 3},     /* ... then bad UTF-8: 400 */
+    {"text/plain", "fine\nbad \xc3\x28 byte\nfine\n", 1000},
+    {"text/plain", "truncated \xe2\x82", 1000},
+    {"text/plain", "", 1000},
+    {"text/plain", "\n", 1000},
+    {NULL, "no content type\nat all", 1000},
+    {"text/csv", "a,1\r\n\"quoted, with comma\",2\n\"multi\nline \"\"q\"\"\",3\n\n", 1000},
+    {"text/csv", "plain \"inner\" quote,x\n\"\",empty quoted\nlast,\"q,\nz\"", 1000},
+    {"text/csv", "ok\n\"open\nnever closed", 1000},
+    {"text/csv", "ok\n\"x\"y,z\nlater \xff\n", 1000},     /* CSV error, then bad UTF-8 */
+    {"text/csv", "ok\n\"x\"y,z\nlater fine\n", 1000},
+    {"text/csv", "\"a\"\r\n\"b\"\r", 1000},
+    {"text/csv", "r1\nr2\n\"r3\nstill r3\"\nr4\n", 2},
+    {"application/jsonlines", "\"one\"\n{\"text\": \"two \\u00e9\"}\n\n  \n\"three\"", 1000},
+    {"application/jsonlines", "\"ok\"\n\"ok\" trailing\n\"ok\"\n", 1000},
+    {"application/jsonlines", "\"ok\"\n{\"no\": 1}\n", 1000},
+    {"application/jsonlines", "\"ok\"\n[1]\n\"\\ud800\"\n", 1000},
+    {"application/jsonlines", "\n\n   \n", 1000},
+    {"application/json", "{\"instances\": [\"a\", {\"text\": \"b\"}]}", 1000},
+    {"application/json", "[\"a\", \"b\",", 1000},
+    {"application/json", "\"caf\xc3\xa9\" \xff", 1000},
+    {"image/png", "x\ny\n", 1000},
+};
+
+/* A tc_invocation fed in pieces answers exactly what the whole-body oracle answers:
+ * every split in two, and pieces of 1 to 8 bytes. */
+static void test_streamed_equals_whole(void)
+{
+    tc_invocation *iv = tc_invocation_new(g_model);
+    tc_records *records = tc_records_new();
+    tc_buf want = TC_BUF_INIT, got = TC_BUF_INIT;
+    TC_CHECK(iv != NULL && records != NULL, "allocation");
+    size_t compared = 0;
+    for (size_t c = 0; iv != NULL && records != NULL && c < sizeof k_stream_cases / sizeof *k_stream_cases; c++) {
+        const char *body = k_stream_cases[c].body;
+        size_t len = strlen(body);
+        tc_invoke_request req = {body, len, k_stream_cases[c].ct, "application/jsonlines",
+                                 TC_FMT_JSON, k_stream_cases[c].max_records};
+        tc_invoke_response rw, rg;
+        oracle_invoke(g_model, g_ws, records, &req, &want, &rw);
+        tc_invoke(g_inv, &req, &got, &rg);
+        TC_CHECK(same_response(&want, &rw, &got, &rg), "case %zu whole: %u %s, expected %u %s",
+                 c, rg.http_status, got.data, rw.http_status, want.data);
+        for (size_t cut = 0; cut <= len; cut++) {
+            streamed_invoke(iv, g_inv, &req, &cut, 1, &got, &rg);
+            TC_CHECK(same_response(&want, &rw, &got, &rg),
+                     "case %zu cut at %zu: %u %s, expected %u %s", c, cut, rg.http_status,
+                     got.data, rw.http_status, want.data);
+            compared++;
+        }
+        for (size_t step = 1; step <= 8; step++) {
+            size_t cuts[512], n = 0;
+            for (size_t at = step; at < len && n < 512; at += step)
+                cuts[n++] = at;
+            streamed_invoke(iv, g_inv, &req, cuts, n, &got, &rg);
+            TC_CHECK(same_response(&want, &rw, &got, &rg),
+                     "case %zu in pieces of %zu: %u %s, expected %u %s", c, step,
+                     rg.http_status, got.data, rw.http_status, want.data);
+            compared++;
+        }
+    }
+    TC_CHECK(compared > 700, "only %zu comparisons", compared);
+    tc_buf_free(&want);
+    tc_buf_free(&got);
+    tc_records_free(&records);
+    tc_invocation_free(&iv);
+}
+
+/* The messages of a streamed body name positions in the whole body. */
+static void test_streamed_error_positions(void)
+{
+    static const struct { const char *ct, *body, *part; } cases[] = {
+        {"text/plain", "fine\nfine\nbad \xff\n", "invalid UTF-8 at byte 14 (line 3)"},
+        {"text/csv", "a\nb\n\"c\"d\n", "record 3 (line 3, byte 7)"},
+        {"text/csv", "a\n\"b\nc\"\n\"open", "record 3 (line 4): unterminated"},
+        {"application/jsonlines", "\"a\"\n\n\"b\" x\n", "line 3: trailing data after the value (byte 9)"},
+        {"application/jsonlines", "\"a\"\n\"b\"\n{}\n", "instance 3 has no"},
+        {"application/jsonlines", "\"a\"\n\"b\"\n  [\n", "malformed JSON at byte 11 (line 3)"},
+    };
+    tc_invocation *iv = tc_invocation_new(g_model);
+    tc_buf got = TC_BUF_INIT;
+    for (size_t c = 0; iv != NULL && c < sizeof cases / sizeof *cases; c++) {
+        size_t len = strlen(cases[c].body);
+        tc_invoke_request req = {cases[c].body, len, cases[c].ct, NULL, TC_FMT_JSON, 1000};
+        for (size_t cut = 1; cut < len; cut++) {
+            tc_invoke_response r;
+            streamed_invoke(iv, g_inv, &req, &cut, 1, &got, &r);
+            TC_CHECK(r.http_status == 400 && got.data != NULL && strstr(got.data, cases[c].part),
+                     "case %zu cut at %zu: %u %s lacks \"%s\"", c, cut, r.http_status,
+                     got.data, cases[c].part);
+        }
+    }
+    tc_buf_free(&got);
+    tc_invocation_free(&iv);
+}
+
 static void test_error_body(void)
 {
     tc_buf b = TC_BUF_INIT;
@@ -208,6 +317,8 @@ int main(void)
     g_inv = tc_invoker_new(g_model);
     g_ws = tc_workspace_new(g_model);
     static const tc_test_case cases[] = {TC_TEST(test_every_format), TC_TEST(test_errors),
+                                         TC_TEST(test_streamed_equals_whole),
+                                         TC_TEST(test_streamed_error_positions),
                                          TC_TEST(test_error_body)};
     int rc = tc_test_run(__FILE__, cases, sizeof cases / sizeof *cases);
     tc_workspace_free(&g_ws);
