@@ -1,6 +1,7 @@
 /* server.c - `textclf serve`: the SageMaker inference contract on libmicrohttpd
- * (see tc_server.h). Request work is tc_invoke(); this file is routing, body
- * accumulation, limits, per-thread state, the access log and the lifecycle. */
+ * (see tc_server.h). Request work is a tc_invocation fed each piece of the body as it
+ * arrives; this file is routing, limits, per-thread state, the access log and the
+ * lifecycle. */
 #include "tc_server.h"
 
 #include <errno.h>
@@ -32,12 +33,10 @@
 
 #define HDR_CUSTOM_ATTRIBUTES "X-Amzn-SageMaker-Custom-Attributes"
 #define DRAIN_LIMIT_S 25      /* SageMaker sends SIGKILL 30 s after SIGTERM */
-#define KEEP_OUT_BYTES (1u << 20)  /* per-thread response buffer kept between requests */
 /* A body announced larger than the limit is drained (so the client reads the 413 on a
  * healthy connection) unless it is this much larger, or the client waits for
  * "100 Continue": then the 413 goes out at once and the connection is closed. */
 #define DRAIN_SLACK_BYTES (16u << 20)
-#define RESERVE_CAP_BYTES ((size_t)256 * 1024)
 
 typedef struct server {
     tc_serve_config cfg;
@@ -55,7 +54,6 @@ typedef struct server {
 typedef struct worker {
     server *srv;
     tc_invoker *inv;
-    tc_buf out;
     size_t log_slot;
 } worker;
 
@@ -67,7 +65,7 @@ typedef struct request {
     const char *allow;     /* R_METHOD: the Allow header */
     char method[12];
     char path[128];
-    tc_buf body;
+    tc_invocation *iv;     /* R_INVOKE: the body's records are predicted as they arrive */
     size_t bytes_in;
     bool too_big;
     unsigned status;
@@ -105,7 +103,6 @@ static void worker_free(void *p)
     if (w == NULL)
         return;
     tc_invoker_free(&w->inv);
-    tc_buf_free(&w->out);
     free(w);
 }
 
@@ -137,12 +134,10 @@ static enum MHD_Result queue(struct MHD_Connection *c, request *rq, unsigned sta
     return ret;
 }
 
-/* Builds, queues and releases a response with a copy of body[0..len). */
-static enum MHD_Result respond(struct MHD_Connection *c, request *rq, unsigned status,
-                               const char *ctype, const char *body, size_t len)
+/* Adds the headers, queues and releases response r (len body bytes). */
+static enum MHD_Result respond_with(struct MHD_Connection *c, request *rq, unsigned status,
+                                    const char *ctype, struct MHD_Response *r, size_t len)
 {
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(len, (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
     if (r == NULL)
         return MHD_NO;
     if (ctype != NULL)
@@ -156,6 +151,31 @@ static enum MHD_Result respond(struct MHD_Connection *c, request *rq, unsigned s
     enum MHD_Result ret = queue(c, rq, status, r);
     MHD_destroy_response(r);
     return ret;
+}
+
+/* Responds with a copy of body[0..len). */
+static enum MHD_Result respond(struct MHD_Connection *c, request *rq, unsigned status,
+                               const char *ctype, const char *body, size_t len)
+{
+    return respond_with(c, rq, status, ctype,
+                        MHD_create_response_from_buffer(len, (void *)(uintptr_t)body,
+                                                        MHD_RESPMEM_MUST_COPY),
+                        len);
+}
+
+/* Responds with b's bytes, which MHD takes over (and frees once sent); b is reset. */
+static enum MHD_Result respond_taking(struct MHD_Connection *c, request *rq, unsigned status,
+                                      const char *ctype, tc_buf *b)
+{
+    size_t len;
+    char *data = tc_buf_steal(b, &len);
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, data != NULL ? data : (void *)(uintptr_t) "",
+                                        data != NULL ? MHD_RESPMEM_MUST_FREE
+                                                     : MHD_RESPMEM_PERSISTENT);
+    if (r == NULL)
+        free(data);
+    return respond_with(c, rq, status, ctype, r, len);
 }
 
 static enum MHD_Result respond_error(struct MHD_Connection *c, request *rq, unsigned status,
@@ -223,6 +243,21 @@ static enum MHD_Result begin_request(server *s, struct MHD_Connection *c, const 
     classify(rq, url, method);
     *req_cls = rq;
     atomic_fetch_add(&s->inflight, 1);
+    if (rq->rt == R_INVOKE) {
+        rq->iv = tc_invocation_new(s->model);
+        if (rq->iv == NULL)
+            return respond_error(c, rq, 500, "out of memory");
+        tc_invoke_request hdrs = {
+            .body = NULL,
+            .body_len = 0,
+            .content_type =
+                MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
+            .accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT),
+            .default_accept = s->cfg.default_accept,
+            .max_records = s->cfg.max_records,
+        };
+        tc_invocation_begin(rq->iv, &hdrs);
+    }
 
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                  MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -233,14 +268,8 @@ static enum MHD_Result begin_request(server *s, struct MHD_Connection *c, const 
     unsigned long long n = strtoull(cl, &end, 10);
     if (errno != 0 || end == cl)
         return MHD_YES;  /* MHD itself rejects a malformed Content-Length */
-    if (n <= s->cfg.max_payload_bytes) {
-        /* Announced bytes are reserved up to a cap: a client that announces 6 MiB and
-         * sends nothing does not pin 6 MiB. */
-        size_t want = n < RESERVE_CAP_BYTES ? (size_t)n : RESERVE_CAP_BYTES;
-        if (rq->rt == R_INVOKE && want > 0 && !tc_buf_reserve(&rq->body, want))
-            rq->too_big = true;  /* answered 500-free: the final call reports 413 */
+    if (n <= s->cfg.max_payload_bytes)
         return MHD_YES;
-    }
     rq->too_big = true;
     const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_EXPECT);
@@ -264,24 +293,12 @@ static enum MHD_Result finish_invoke(server *s, struct MHD_Connection *c, reques
     worker *w = get_worker(s);
     if (w == NULL)
         return respond_error(c, rq, 500, "out of memory");
-    tc_invoke_request ireq = {
-        .body = rq->body.data ? rq->body.data : "",
-        .body_len = rq->body.len,
-        .content_type =
-            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
-        .accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT),
-        .default_accept = s->cfg.default_accept,
-        .max_records = s->cfg.max_records,
-    };
     tc_invoke_response iresp;
-    tc_invoke(w->inv, &ireq, &w->out, &iresp);
-    tc_buf_free(&rq->body);  /* the body is not needed any more; free it early */
+    tc_buf body = TC_BUF_INIT;
+    tc_invocation_end(rq->iv, w->inv, &body, &iresp);
+    tc_invocation_free(&rq->iv);  /* not needed any more; free it early */
     rq->records = iresp.records;
-    enum MHD_Result ret = respond(c, rq, iresp.http_status, iresp.content_type,
-                                  w->out.data ? w->out.data : "", w->out.len);
-    if (w->out.cap > KEEP_OUT_BYTES)
-        tc_buf_free(&w->out);
-    return ret;
+    return respond_taking(c, rq, iresp.http_status, iresp.content_type, &body);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -300,10 +317,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         rq->bytes_in += n;
         if (rq->rt != R_INVOKE || rq->too_big)
             return MHD_YES;  /* drained and dropped */
-        if (rq->body.len + n > s->cfg.max_payload_bytes || !tc_buf_append(&rq->body, upload_data, n)) {
-            rq->too_big = true;
-            tc_buf_free(&rq->body);
+        worker *w = get_worker(s);
+        if (rq->bytes_in > s->cfg.max_payload_bytes || w == NULL) {
+            rq->too_big = true;  /* (no worker: out of memory, answered 413 as before) */
+            tc_invocation_free(&rq->iv);
+            return MHD_YES;
         }
+        tc_invocation_feed(rq->iv, w->inv, upload_data, n);
         return MHD_YES;
     }
     if (rq->status != 0)
@@ -359,7 +379,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
         tc_accesslog_write(s->log, w ? w->log_slot : SIZE_MAX, &e);
     }
     atomic_fetch_add(&s->bytes_since_trim, rq->bytes_in);
-    tc_buf_free(&rq->body);
+    tc_invocation_free(&rq->iv);
     free(rq);
     atomic_fetch_sub(&s->inflight, 1);
 }
