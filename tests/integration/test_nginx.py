@@ -192,7 +192,8 @@ def test_env_limit(binary, model):
 
 def test_idle_upstream(binary, model):
     """Kept-alive daemon connections idle past the daemon's timeout are not reused
-    (that would be a 502): SAGEMAKER_MODEL_SERVER_TIMEOUT=2, requests 3 s apart."""
+    (that would be a 502): SAGEMAKER_MODEL_SERVER_TIMEOUT=2, requests 3 s apart. A
+    client that stalls mid-body is cut off by nginx first."""
     try:
         proc, port, _ = start_stack(binary, model, extra_env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "2"})
     except RuntimeError as e:
@@ -206,6 +207,29 @@ def test_idle_upstream(binary, model):
                 time.sleep(3)
         check("nginx/requests after the daemon's idle timeout still succeed", statuses == [200] * 3,
               repr(statuses))
+        # Bodies stream through to the daemon, so a client that stops mid-body must be
+        # cut off by nginx (client_body_timeout: half the daemon's timeout) before the
+        # daemon drops the idle upstream connection, which nginx would report as a 502
+        # "model server is not answering".
+        s = socket.create_connection(("127.0.0.1", port), timeout=20)
+        try:
+            s.sendall(b"POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                      b"Content-Length: 100\r\n\r\nhalf a bo")
+            t0 = time.monotonic()
+            data = b""
+            while True:
+                b = s.recv(65536)
+                if not b:
+                    break
+                data += b
+            waited = time.monotonic() - t0
+        finally:
+            s.close()
+        check("nginx/a body stalled for longer than half the daemon's timeout is closed by nginx "
+              "after %.1f s, not answered 502" % waited,
+              b" 502 " not in data and waited < 2.0, "%.1f s: %r" % (waited, data[:200]))
+        st, _, _ = C.invoke(port, "good", "text/plain")
+        check("nginx/served after a stalled body", st == 200, "status %d" % st)
     finally:
         proc.cleanup()
 
@@ -281,6 +305,7 @@ def main():
             test_nginx_limits(port)
             H.test_concurrency(port, args.bin, model, label="via nginx")
             H.test_slow_client(port, label="via nginx")
+            H.test_streamed_uploads(port, label="via nginx")
             check("nginx/stack alive after the tests", proc.alive(), proc.stderr()[-400:])
         finally:
             rc = proc.stop()
