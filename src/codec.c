@@ -1,4 +1,6 @@
 /* codec.c - request decoding and response encoding (see tc_codec.h). */
+/* memrchr is a GNU extension (glibc, musl) */
+#define _GNU_SOURCE 1
 #include "tc_codec.h"
 
 #include <stdint.h>
@@ -1060,10 +1062,8 @@ static size_t cut_records(tc_body_decoder *d, const char *p, size_t n, size_t *f
         if (nl == NULL)
             return 0;
         *first = (size_t)(nl - p) + 1;
-        for (size_t i = n; i > *first; i--)
-            if (p[i - 1] == '\n')
-                return i;
-        return *first;
+        const char *last = memrchr(nl, '\n', n - (size_t)(nl - p));
+        return (size_t)(last - p) + 1;
     }
     case TC_FMT_CSV: return csv_cut(d, p, n, first);
     case TC_FMT_JSON: break;
