@@ -33,6 +33,7 @@
 
 #define HDR_CUSTOM_ATTRIBUTES "X-Amzn-SageMaker-Custom-Attributes"
 #define DRAIN_LIMIT_S 25      /* SageMaker sends SIGKILL 30 s after SIGTERM */
+#define KEEP_OUT_BYTES (1u << 20)  /* per-thread response buffer kept between requests */
 /* A body announced larger than the limit is drained (so the client reads the 413 on a
  * healthy connection) unless it is this much larger, or the client waits for
  * "100 Continue": then the 413 goes out at once and the connection is closed. */
@@ -54,6 +55,8 @@ typedef struct server {
 typedef struct worker {
     server *srv;
     tc_invoker *inv;
+    tc_buf out;                /* the response being sent (MHD takes a copy) */
+    tc_invocation *spare;      /* a finished request's, for the thread's next one */
     size_t log_slot;
 } worker;
 
@@ -103,6 +106,8 @@ static void worker_free(void *p)
     if (w == NULL)
         return;
     tc_invoker_free(&w->inv);
+    tc_buf_free(&w->out);
+    tc_invocation_free(&w->spare);
     free(w);
 }
 
@@ -161,21 +166,6 @@ static enum MHD_Result respond(struct MHD_Connection *c, request *rq, unsigned s
                         MHD_create_response_from_buffer(len, (void *)(uintptr_t)body,
                                                         MHD_RESPMEM_MUST_COPY),
                         len);
-}
-
-/* Responds with b's bytes, which MHD takes over (and frees once sent); b is reset. */
-static enum MHD_Result respond_taking(struct MHD_Connection *c, request *rq, unsigned status,
-                                      const char *ctype, tc_buf *b)
-{
-    size_t len;
-    char *data = tc_buf_steal(b, &len);
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(len, data != NULL ? data : (void *)(uintptr_t) "",
-                                        data != NULL ? MHD_RESPMEM_MUST_FREE
-                                                     : MHD_RESPMEM_PERSISTENT);
-    if (r == NULL)
-        free(data);
-    return respond_with(c, rq, status, ctype, r, len);
 }
 
 static enum MHD_Result respond_error(struct MHD_Connection *c, request *rq, unsigned status,
@@ -244,7 +234,13 @@ static enum MHD_Result begin_request(server *s, struct MHD_Connection *c, const 
     *req_cls = rq;
     atomic_fetch_add(&s->inflight, 1);
     if (rq->rt == R_INVOKE) {
-        rq->iv = tc_invocation_new(s->model);
+        worker *w = get_worker(s);
+        if (w != NULL && w->spare != NULL) {
+            rq->iv = w->spare;
+            w->spare = NULL;
+        } else {
+            rq->iv = tc_invocation_new(s->model);
+        }
         if (rq->iv == NULL)
             return respond_error(c, rq, 500, "out of memory");
         tc_invoke_request hdrs = {
@@ -282,6 +278,18 @@ static enum MHD_Result begin_request(server *s, struct MHD_Connection *c, const 
     return MHD_YES;
 }
 
+/* The request's invocation becomes the thread's spare (one per thread: a request
+ * then allocates nothing of its own), else is freed. */
+static void release_invocation(server *s, request *rq)
+{
+    worker *w = pthread_getspecific(s->worker_key);
+    if (rq->iv != NULL && w != NULL && w->spare == NULL) {
+        w->spare = rq->iv;
+        rq->iv = NULL;
+    }
+    tc_invocation_free(&rq->iv);
+}
+
 static enum MHD_Result finish_invoke(server *s, struct MHD_Connection *c, request *rq)
 {
     if (rq->too_big) {
@@ -294,11 +302,14 @@ static enum MHD_Result finish_invoke(server *s, struct MHD_Connection *c, reques
     if (w == NULL)
         return respond_error(c, rq, 500, "out of memory");
     tc_invoke_response iresp;
-    tc_buf body = TC_BUF_INIT;
-    tc_invocation_end(rq->iv, w->inv, &body, &iresp);
-    tc_invocation_free(&rq->iv);  /* not needed any more; free it early */
+    tc_invocation_end(rq->iv, w->inv, &w->out, &iresp);
+    release_invocation(s, rq);
     rq->records = iresp.records;
-    return respond_taking(c, rq, iresp.http_status, iresp.content_type, &body);
+    enum MHD_Result ret = respond(c, rq, iresp.http_status, iresp.content_type,
+                                  w->out.data ? w->out.data : "", w->out.len);
+    if (w->out.cap > KEEP_OUT_BYTES)
+        tc_buf_free(&w->out);
+    return ret;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -320,7 +331,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         worker *w = get_worker(s);
         if (rq->bytes_in > s->cfg.max_payload_bytes || w == NULL) {
             rq->too_big = true;  /* (no worker: out of memory, answered 413 as before) */
-            tc_invocation_free(&rq->iv);
+            release_invocation(s, rq);
             return MHD_YES;
         }
         tc_invocation_feed(rq->iv, w->inv, upload_data, n);
@@ -379,7 +390,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
         tc_accesslog_write(s->log, w ? w->log_slot : SIZE_MAX, &e);
     }
     atomic_fetch_add(&s->bytes_since_trim, rq->bytes_in);
-    tc_invocation_free(&rq->iv);
+    release_invocation(s, rq);
     free(rq);
     atomic_fetch_sub(&s->inflight, 1);
 }
