@@ -62,6 +62,12 @@ typedef struct tc_classifier_scratch tc_classifier_scratch;
  * svm types it cannot serve, missing probA/probB when probabilities are requested. */
 tc_status tc_classifier_load(const tc_classifier_config *cfg, const char *path,
                              tc_classifier **out, char *err);
+/* As tc_classifier_load, from the file's bytes data[0..len) (NUL-terminated) already in
+ * memory: the model loader parses the bytes it hashed. A libsvm model is parsed and
+ * checked from data, then loaded by libsvm from path (libsvm reads only files), and
+ * refused if what libsvm read differs from what was checked. */
+tc_status tc_classifier_load_mem(const tc_classifier_config *cfg, const char *path,
+                                 const char *data, size_t len, tc_classifier **out, char *err);
 void tc_classifier_free(tc_classifier **c);
 
 tc_output_kind tc_classifier_output(const tc_classifier *c);

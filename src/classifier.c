@@ -144,13 +144,10 @@ static tc_status parse_kv_count(const lcursor *c, const char *key, const char *s
     return TC_OK;
 }
 
-static tc_status load_linear(tc_classifier *m, const char *path, char *err)
+static tc_status load_linear(tc_classifier *m, const char *path, const char *data, size_t len,
+                             char *err)
 {
-    char *data = NULL;
-    size_t len = 0;
-    tc_status st = tc_read_file(path, MAX_MODEL_BYTES, &data, &len, err);
-    if (st != TC_OK)
-        return st;
+    tc_status st = TC_OK;
     lcursor c = {path, data, len, 0, 0};
     const char *s;
     size_t n;
@@ -232,7 +229,6 @@ static tc_status load_linear(tc_classifier *m, const char *path, char *err)
         st = tc_fail(err, TC_EFORMAT, "%s:%zu: text after the %zu weight lines", path,
                      c.lineno + 1, m->n_features);
 out:
-    free(data);
     return st;
 }
 
@@ -316,13 +312,9 @@ out:
 }
 
 static tc_status load_libsvm(tc_classifier *m, const tc_classifier_config *cfg, const char *path,
-                             char *err)
+                             const char *data, size_t len, char *err)
 {
-    char *data = NULL;
-    size_t len = 0;
-    tc_status st = tc_read_file(path, MAX_MODEL_BYTES, &data, &len, err);
-    if (st != TC_OK)
-        return st;
+    tc_status st = TC_OK;
     tc_svmfile_expect ex = {cfg->n_classes, cfg->n_features, cfg->libsvm_labels,
                             cfg->proba == TC_PROBA_PAIRWISE};
     tc_svmfile_info info;
@@ -365,7 +357,6 @@ static tc_status load_libsvm(tc_classifier *m, const tc_classifier_config *cfg, 
     if (m->kernel == TC_SVM_KERNEL_LINEAR)
         st = collapse_linear(m, path, err);
 out:
-    free(data);
     return st;
 }
 
@@ -373,6 +364,18 @@ out:
 
 tc_status tc_classifier_load(const tc_classifier_config *cfg, const char *path,
                              tc_classifier **out, char *err)
+{
+    char *data = NULL;
+    size_t len = 0;
+    tc_status st = tc_read_file(path, MAX_MODEL_BYTES, &data, &len, err);
+    if (st == TC_OK)
+        st = tc_classifier_load_mem(cfg, path, data, len, out, err);
+    free(data);
+    return st;
+}
+
+tc_status tc_classifier_load_mem(const tc_classifier_config *cfg, const char *path,
+                                 const char *data, size_t len, tc_classifier **out, char *err)
 {
     if (cfg->n_classes < 2 || cfg->n_classes > MAX_CLASSES || cfg->n_features == 0 ||
         cfg->n_features >= NO_SLOT)
@@ -401,8 +404,8 @@ tc_status tc_classifier_load(const tc_classifier_config *cfg, const char *path,
     m->k = cfg->n_classes;
     m->n_features = cfg->n_features;
     m->pairs = m->k * (m->k - 1) / 2;
-    tc_status st = cfg->type == TC_CLF_LINEAR ? load_linear(m, path, err)
-                                              : load_libsvm(m, cfg, path, err);
+    tc_status st = cfg->type == TC_CLF_LINEAR ? load_linear(m, path, data, len, err)
+                                              : load_libsvm(m, cfg, path, data, len, err);
     if (st != TC_OK) {
         tc_classifier_free(&m);
         return st;

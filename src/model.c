@@ -554,8 +554,8 @@ typedef struct classifier_job {
 } classifier_job;
 
 /* The second loader thread: hashes the files the first thread already read (it parses
- * them meanwhile, read-only on both sides), then reads, hashes and loads the
- * classifier file. Writes only its job fields and m->clf. */
+ * them meanwhile, read-only on both sides), then reads and hashes the classifier file
+ * and parses those same bytes. Writes only its job fields and m->clf. */
 static void *build_classifier(void *arg)
 {
     classifier_job *job = arg;
@@ -568,10 +568,11 @@ static void *build_classifier(void *arg)
     job->st = read_listed(f, job->err);
     if (job->st == TC_OK)
         job->st = verify_hash(f, job->err);
-    free(f->data); /* only needed for the hash: the classifier reads its file itself */
+    if (job->st == TC_OK)  /* the bytes just hashed: no second read to trust */
+        job->st = tc_classifier_load_mem(&c->clf_cfg, f->path, f->data, f->len, &m->clf,
+                                         job->err);
+    free(f->data);
     f->data = NULL;
-    if (job->st == TC_OK)
-        job->st = tc_classifier_load(&c->clf_cfg, f->path, &m->clf, job->err);
     if (job->st == TC_OK && tc_classifier_n_classes(m->clf) != m->n_classes)
         job->st = tc_fail(job->err, TC_EFORMAT, "%s: %zu classes, but %s lists %zu", f->path,
                           tc_classifier_n_classes(m->clf), MANIFEST, m->n_classes);

@@ -409,6 +409,34 @@ static void test_config_refusals(void)
     tc_classifier_scratch_free(NULL);
 }
 
+/* tc_classifier_load_mem parses the bytes it is given, never the file at path (the
+ * model loader hashes those bytes): a path with other contents, or none, changes
+ * nothing, and a malformed buffer is refused under the path's name. */
+static void test_load_from_memory(void)
+{
+    char err[TC_ERR_LEN] = "";
+    tc_classifier *c = NULL;
+    tc_classifier_config cfg = lin_cfg(TC_PROBA_NONE, 2, 3);
+    write_file(tc_tmp_path("other.tsv"), "not a model at all\n");
+    TC_CHECK(tc_classifier_load_mem(&cfg, tc_tmp_path("other.tsv"), binary_tsv,
+                                    sizeof binary_tsv - 1, &c, err) == TC_OK && c != NULL,
+             "from memory: %s", err);
+    if (c != NULL) {
+        uint32_t idx[] = {0, 2};
+        double val[] = {1.0, 1.0}, v[2];
+        size_t label;
+        double d = predict1(c, idx, val, 2, v, &label);
+        TC_CHECK(d == 0.25 + 0.5 + 2.0, "decision %.17g", d);
+        tc_classifier_free(&c);
+    }
+    static const char bad[] = "textclf-linear\t1\nrows\t1\nfeatures\t3\nintercept\t0.25\n"
+                              "weights\n0.5\n-1.25\n";
+    TC_CHECK(tc_classifier_load_mem(&cfg, tc_tmp_path("missing.tsv"), bad, sizeof bad - 1, &c,
+                                    err) == TC_EFORMAT && c == NULL,
+             "short buffer accepted");
+    TC_CHECK(strstr(err, "missing.tsv:") != NULL, "message names the file: %s", err);
+}
+
 /* A larger random model: decision values against a straightforward long double sum. */
 static void test_random_model(void)
 {
@@ -480,8 +508,8 @@ static void test_random_model(void)
 
 static void cleanup(void)
 {
-    static const char *names[] = {"linear.tsv", "ok.tsv"};
-    for (size_t i = 0; i < 2; i++)
+    static const char *names[] = {"linear.tsv", "ok.tsv", "other.tsv"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         unlink(tc_tmp_path(names[i]));
     rmdir(tc_tmpdir);
 }
@@ -533,4 +561,5 @@ static void test_summation_order(void)
 TC_TESTS(TC_TEST(test_binary_kinds), TC_TEST(test_binary_scores_and_empty_row),
          TC_TEST(test_multiclass_kinds), TC_TEST(test_extreme_values), TC_TEST(test_ties),
          TC_TEST(test_nb_binary_rows), TC_TEST(test_malformed), TC_TEST(test_config_refusals),
+         TC_TEST(test_load_from_memory),
          TC_TEST(test_random_model), TC_TEST(test_summation_order), TC_TEST(test_zz_cleanup))
