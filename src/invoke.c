@@ -97,6 +97,15 @@ struct tc_invocation {
     tc_invoker *inv;           /* during a feed or end call */
 };
 
+static const char k_encode_oom[] = "out of memory while encoding the response";
+
+/* Keeps the first failed prediction or encoding; later records are not predicted. */
+static void prediction_failed(tc_invocation *iv, tc_status st, const char *msg)
+{
+    iv->predicted = st;
+    snprintf(iv->predict_err, sizeof iv->predict_err, "%s", msg);
+}
+
 tc_invocation *tc_invocation_new(const tc_model *m)
 {
     tc_invocation *iv = calloc(1, sizeof *iv);
@@ -133,11 +142,8 @@ void tc_invocation_begin(tc_invocation *iv, const tc_invoke_request *req)
     tc_buf_clear(&iv->out);
     iv->predicted = TC_OK;
     iv->predict_err[0] = '\0';
-    if (iv->negotiated == TC_OK && !tc_encoder_begin(&iv->enc, iv->out_fmt, iv->model, &iv->out)) {
-        iv->predicted = TC_ENOMEM;
-        snprintf(iv->predict_err, sizeof iv->predict_err,
-                 "out of memory while encoding the response");
-    }
+    if (iv->negotiated == TC_OK && !tc_encoder_begin(&iv->enc, iv->out_fmt, iv->model, &iv->out))
+        prediction_failed(iv, TC_ENOMEM, k_encode_oom);
 }
 
 /* tc_records_fn: predicts and encodes records until the first failure. */
@@ -153,13 +159,11 @@ static void predict_records(void *ctx, const tc_records *r, size_t first)
         err[0] = '\0';
         tc_status st = tc_model_predict(iv->model, iv->inv->ws, text, len, &p, err);
         if (st != TC_OK) {
-            iv->predicted = st;
-            snprintf(iv->predict_err, sizeof iv->predict_err, "record %zu: %s", first + i + 1,
-                     err);
+            char msg[TC_ERR_LEN + 32];
+            snprintf(msg, sizeof msg, "record %zu: %s", first + i + 1, err);
+            prediction_failed(iv, st, msg);
         } else if (!tc_encoder_add(&iv->enc, &p)) {
-            iv->predicted = TC_ENOMEM;
-            snprintf(iv->predict_err, sizeof iv->predict_err,
-                     "out of memory while encoding the response");
+            prediction_failed(iv, TC_ENOMEM, k_encode_oom);
         }
     }
 }
@@ -191,11 +195,8 @@ void tc_invocation_end(tc_invocation *iv, tc_invoker *inv, tc_buf *out,
         fail(out, resp, st, err);
         return;
     }
-    if (iv->predicted == TC_OK && !tc_encoder_end(&iv->enc)) {
-        iv->predicted = TC_ENOMEM;
-        snprintf(iv->predict_err, sizeof iv->predict_err,
-                 "out of memory while encoding the response");
-    }
+    if (iv->predicted == TC_OK && !tc_encoder_end(&iv->enc))
+        prediction_failed(iv, TC_ENOMEM, k_encode_oom);
     if (iv->predicted != TC_OK) {
         fail(out, resp, iv->predicted, iv->predict_err);
         return;
