@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tc_bigalloc.h"
+
 tc_status tc_read_file(const char *path, size_t max_bytes, char **data, size_t *len,
                        char *err)
 {
@@ -31,7 +33,7 @@ tc_status tc_read_file(const char *path, size_t max_bytes, char **data, size_t *
         goto out;
     }
     size_t size = (size_t)sb.st_size;
-    buf = malloc(size + 1);
+    buf = tc_alloc_big_transient(size + 1);
     if (buf == NULL) {
         st = tc_fail(err, TC_ENOMEM, "%s: out of memory reading %zu bytes", path, size);
         goto out;

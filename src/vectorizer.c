@@ -32,15 +32,12 @@
  *    the sum runs from the highest column down; without idf the row keeps the
  *    ascending order CountVectorizer sorted it into.
  */
-/* madvise(MADV_HUGEPAGE) is a Linux extension */
-#define _DEFAULT_SOURCE 1
 #include "tc_vectorizer.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -52,6 +49,7 @@
 #define TC_HAVE_AVX_CLONE 0
 #endif
 
+#include "tc_bigalloc.h"
 #include "tc_bytes.h"
 #include "tc_numparse.h"
 #include "tc_termtab.h"
@@ -154,23 +152,6 @@ struct tc_vectorizer_scratch {
     double *vals;
     size_t cols_cap;
 };
-
-#define HUGE_PAGE ((size_t)2 << 20)
-
-/* A lookup table of `bytes`, cache-line aligned; large ones on transparent huge pages
- * where the kernel offers them (random probes then miss the TLB far less often). */
-static void *alloc_table(size_t bytes)
-{
-    if (bytes < HUGE_PAGE)
-        return aligned_alloc(64, (bytes + 63) / 64 * 64);
-    size_t size = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-    void *p = aligned_alloc(HUGE_PAGE, size);
-#ifdef MADV_HUGEPAGE
-    if (p != NULL)
-        (void)madvise(p, size, MADV_HUGEPAGE);  /* a hint: failure changes nothing */
-#endif
-    return p;
-}
 
 /* v[i] /= d for i < n. Vector division is correctly rounded like divsd, so every
  * width gives the same bits; the divider's throughput is the limit (about a twentieth
@@ -284,7 +265,7 @@ static bool word_table_init(word_table *w, size_t expected)
     size_t cap = 64;
     while (cap / 10 * WORD_LOAD_TENTHS < expected)
         cap *= 2;
-    w->slots = alloc_table(cap * sizeof *w->slots);
+    w->slots = tc_alloc_big(cap * sizeof *w->slots);
     w->tail = malloc(cap * sizeof *w->tail);
     if (w->slots == NULL || w->tail == NULL)
         return false;
@@ -305,7 +286,7 @@ static void word_table_free(word_table *w)
 static bool word_table_grow(word_table *w)
 {
     size_t cap = (w->mask + 1) * 2;
-    word_slot *slots = alloc_table(cap * sizeof *slots);
+    word_slot *slots = tc_alloc_big(cap * sizeof *slots);
     uint32_t *tail = malloc(cap * sizeof *tail);
     if (slots == NULL || tail == NULL) {
         free(slots);
@@ -805,7 +786,7 @@ static bool frequent_first(const uint32_t *cls, const uint32_t *rank, size_t n_c
     if (n < 2)
         return true;
     uint32_t *count = calloc(n_cls, sizeof *count);
-    uint32_t *tmp = malloc(n * sizeof *tmp);
+    uint32_t *tmp = tc_alloc_big_transient(n * sizeof *tmp);
     bool ok = count != NULL && tmp != NULL;
     if (ok) {
         for (size_t i = 0; i < n; i++)
@@ -844,7 +825,7 @@ static tc_status index_words(tc_vectorizer *v, const char *name, const term_line
                              const uint32_t *cls, const uint32_t *rank, size_t n_cls,
                              const uint32_t *cols, size_t n, char *err)
 {
-    word_rec *rec = malloc((n ? n : 1) * sizeof *rec);
+    word_rec *rec = tc_alloc_big_transient((n ? n : 1) * sizeof *rec);
     uint32_t *start = calloc(n_cls + 1, sizeof *start);
     tc_status st = TC_OK;
     if (rec == NULL || start == NULL) {
@@ -915,7 +896,7 @@ static tc_status build_index(tc_vectorizer *v, const char *name, const term_line
         by_parts[k] += by_parts[k - 1];
     /* by_parts[p] = first position of p-part terms in order[] (stable by column) */
     size_t first_long = by_parts[TC_NGRAM_LIMIT + 1];  /* long terms sort last */
-    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
+    uint32_t *order = tc_alloc_big_transient((n ? n : 1) * sizeof *order);
     uint32_t *rank = NULL;  /* of the idf classes: rank_idf_classes */
     size_t n_cls = 0;
     tc_termtab *long_terms = NULL;
@@ -923,13 +904,13 @@ static tc_status build_index(tc_vectorizer *v, const char *name, const term_line
     /* at most half the slots used: at 70%, a fifth of the buckets had overflowed, and a
      * lookup that goes on to the next bucket waits for a line nobody prefetched */
     v->n_buckets = (size_t)(edges * 2 / 5) + 1;
-    v->edges = alloc_table(v->n_buckets * sizeof *v->edges);
+    v->edges = tc_alloc_big(v->n_buckets * sizeof *v->edges);
     /* terms of 2..TC_NGRAM_LIMIT words: their first two words are level-2 edges */
     size_t ones = by_parts[2] - by_parts[1], twos = by_parts[TC_NGRAM_LIMIT + 1] - by_parts[2];
     size_t filter_words = 1;
     while (filter_words * 64 < twos * FILTER_BITS_PER_BIGRAM)
         filter_words *= 2;
-    if (twos > 0 && (v->bigram_filter = alloc_table(filter_words * sizeof(uint64_t))) != NULL) {
+    if (twos > 0 && (v->bigram_filter = tc_alloc_big(filter_words * sizeof(uint64_t))) != NULL) {
         memset(v->bigram_filter, 0, filter_words * sizeof(uint64_t));
         v->filter_mask = filter_words - 1;
     }
@@ -1092,7 +1073,7 @@ static tc_status load_vocab(tc_vectorizer *v, const char *name, const char *data
     if ((st = check_utf8(name, data, len, err)) != TC_OK)
         return st;
     v->idf = malloc((n ? n : 1) * sizeof *v->idf);
-    term_line *terms = malloc((n ? n : 1) * sizeof *terms);
+    term_line *terms = tc_alloc_big_transient((n ? n : 1) * sizeof *terms);
     idf_cache_entry *cache = calloc(IDF_CACHE, sizeof *cache);
     uint32_t *cls = NULL;
     if (v->idf == NULL || terms == NULL || cache == NULL) {
@@ -1147,7 +1128,7 @@ static tc_status load_vocab(tc_vectorizer *v, const char *name, const char *data
         goto out;
     }
     v->n_features = n;
-    cls = malloc((n ? n : 1) * sizeof *cls);
+    cls = tc_alloc_big_transient((n ? n : 1) * sizeof *cls);
     if (cls == NULL) {
         st = tc_fail(err, TC_ENOMEM, "%s: out of memory for %zu terms", name, n);
         goto out;
