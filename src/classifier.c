@@ -370,7 +370,7 @@ tc_status tc_classifier_load(const tc_classifier_config *cfg, const char *path,
     tc_status st = tc_read_file(path, MAX_MODEL_BYTES, &data, &len, err);
     if (st == TC_OK)
         st = tc_classifier_load_mem(cfg, path, data, len, out, err);
-    free(data);
+    tc_file_free(data);
     return st;
 }
 

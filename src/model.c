@@ -571,7 +571,7 @@ static void *build_classifier(void *arg)
     if (job->st == TC_OK)  /* the bytes just hashed: no second read to trust */
         job->st = tc_classifier_load_mem(&c->clf_cfg, f->path, f->data, f->len, &m->clf,
                                          job->err);
-    free(f->data);
+    tc_file_free(f->data);
     f->data = NULL;
     if (job->st == TC_OK && tc_classifier_n_classes(m->clf) != m->n_classes)
         job->st = tc_fail(job->err, TC_EFORMAT, "%s: %zu classes, but %s lists %zu", f->path,
@@ -763,10 +763,10 @@ tc_status tc_model_load(const char *dir, const tc_model_load_options *opt, tc_mo
 done:
     tc_workspace_free(&ws);
     for (size_t i = 0; i < c.n_files; i++)
-        free(c.files[i].data);
+        tc_file_free(c.files[i].data);
     free(c.files);
     cJSON_Delete(c.root);
-    free(mdata);
+    tc_file_free(mdata);
     if (st != TC_OK)
         tc_model_free(&m);
     else

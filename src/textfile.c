@@ -33,7 +33,7 @@ tc_status tc_read_file(const char *path, size_t max_bytes, char **data, size_t *
         goto out;
     }
     size_t size = (size_t)sb.st_size;
-    buf = tc_alloc_big_transient(size + 1);
+    buf = tc_alloc_transient(size + 1);
     if (buf == NULL) {
         st = tc_fail(err, TC_ENOMEM, "%s: out of memory reading %zu bytes", path, size);
         goto out;
@@ -59,9 +59,14 @@ tc_status tc_read_file(const char *path, size_t max_bytes, char **data, size_t *
     *len = size;
     buf = NULL;
 out:
-    free(buf);
+    tc_free_transient(buf);
     close(fd);
     return st;
+}
+
+void tc_file_free(char *data)
+{
+    tc_free_transient(data);
 }
 
 size_t tc_line_of_offset(const char *data, size_t off)

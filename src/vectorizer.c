@@ -786,7 +786,7 @@ static bool frequent_first(const uint32_t *cls, const uint32_t *rank, size_t n_c
     if (n < 2)
         return true;
     uint32_t *count = calloc(n_cls, sizeof *count);
-    uint32_t *tmp = tc_alloc_big_transient(n * sizeof *tmp);
+    uint32_t *tmp = tc_alloc_transient(n * sizeof *tmp);
     bool ok = count != NULL && tmp != NULL;
     if (ok) {
         for (size_t i = 0; i < n; i++)
@@ -804,7 +804,7 @@ static bool frequent_first(const uint32_t *cls, const uint32_t *rank, size_t n_c
         memcpy(ids, tmp, n * sizeof *ids);
     }
     free(count);
-    free(tmp);
+    tc_free_transient(tmp);
     return ok;
 }
 
@@ -825,7 +825,7 @@ static tc_status index_words(tc_vectorizer *v, const char *name, const term_line
                              const uint32_t *cls, const uint32_t *rank, size_t n_cls,
                              const uint32_t *cols, size_t n, char *err)
 {
-    word_rec *rec = tc_alloc_big_transient((n ? n : 1) * sizeof *rec);
+    word_rec *rec = tc_alloc_transient((n ? n : 1) * sizeof *rec);
     uint32_t *start = calloc(n_cls + 1, sizeof *start);
     tc_status st = TC_OK;
     if (rec == NULL || start == NULL) {
@@ -868,7 +868,7 @@ static tc_status index_words(tc_vectorizer *v, const char *name, const term_line
         }
     }
 out:
-    free(rec);
+    tc_free_transient(rec);
     free(start);
     return st;
 }
@@ -896,7 +896,7 @@ static tc_status build_index(tc_vectorizer *v, const char *name, const term_line
         by_parts[k] += by_parts[k - 1];
     /* by_parts[p] = first position of p-part terms in order[] (stable by column) */
     size_t first_long = by_parts[TC_NGRAM_LIMIT + 1];  /* long terms sort last */
-    uint32_t *order = tc_alloc_big_transient((n ? n : 1) * sizeof *order);
+    uint32_t *order = tc_alloc_transient((n ? n : 1) * sizeof *order);
     uint32_t *rank = NULL;  /* of the idf classes: rank_idf_classes */
     size_t n_cls = 0;
     tc_termtab *long_terms = NULL;
@@ -978,7 +978,7 @@ static tc_status build_index(tc_vectorizer *v, const char *name, const term_line
         }
     }
 out:
-    free(order);
+    tc_free_transient(order);
     free(rank);
     tc_termtab_free(&long_terms);
     return st;
@@ -1073,7 +1073,7 @@ static tc_status load_vocab(tc_vectorizer *v, const char *name, const char *data
     if ((st = check_utf8(name, data, len, err)) != TC_OK)
         return st;
     v->idf = malloc((n ? n : 1) * sizeof *v->idf);
-    term_line *terms = tc_alloc_big_transient((n ? n : 1) * sizeof *terms);
+    term_line *terms = tc_alloc_transient((n ? n : 1) * sizeof *terms);
     idf_cache_entry *cache = calloc(IDF_CACHE, sizeof *cache);
     uint32_t *cls = NULL;
     if (v->idf == NULL || terms == NULL || cache == NULL) {
@@ -1128,7 +1128,7 @@ static tc_status load_vocab(tc_vectorizer *v, const char *name, const char *data
         goto out;
     }
     v->n_features = n;
-    cls = tc_alloc_big_transient((n ? n : 1) * sizeof *cls);
+    cls = tc_alloc_transient((n ? n : 1) * sizeof *cls);
     if (cls == NULL) {
         st = tc_fail(err, TC_ENOMEM, "%s: out of memory for %zu terms", name, n);
         goto out;
@@ -1137,8 +1137,8 @@ static tc_status load_vocab(tc_vectorizer *v, const char *name, const char *data
         goto out;
     st = build_index(v, name, terms, n, cls, err);
 out:
-    free(cls);
-    free(terms);
+    tc_free_transient(cls);
+    tc_free_transient(terms);
     free(cache);
     return st;
 }
@@ -1254,8 +1254,8 @@ tc_status tc_vectorizer_load(const tc_vectorizer_config *cfg, const char *vocab_
     if (st == TC_OK)
         st = tc_vectorizer_load_mem(cfg, vocab_path, vocab, vlen, stopwords_path, stop, slen, out,
                                     err);
-    free(vocab);
-    free(stop);
+    tc_file_free(vocab);
+    tc_file_free(stop);
     return st;
 }
 

@@ -1,6 +1,6 @@
-/* test_bigalloc.c - tc_alloc_big / tc_alloc_big_transient: usable memory of the size
- * asked for, cache-line aligned, huge-page aligned from each function's threshold up
- * (2 MiB, and 1 MiB for transient buffers), released with free(). */
+/* test_bigalloc.c - tc_alloc_big / tc_alloc_transient: usable memory of the size asked
+ * for, cache-line aligned, huge-page aligned from each function's threshold up (2 MiB,
+ * and 1 MiB for transient buffers), released with free() / tc_free_transient. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +10,8 @@
 
 #define MIB ((size_t)1 << 20)
 
-static void check_block(const char *what, unsigned char *p, size_t bytes, size_t align)
+static void check_block(const char *what, unsigned char *p, size_t bytes, size_t align,
+                        void (*release)(void *))
 {
     TC_CHECK(p != NULL, "%s: %zu bytes: NULL", what, bytes);
     if (p == NULL)
@@ -19,7 +20,7 @@ static void check_block(const char *what, unsigned char *p, size_t bytes, size_t
              (void *)p, align);
     memset(p, 0xA5, bytes);  /* every byte writable (ASan checks the bounds) */
     TC_CHECK(p[0] == 0xA5 && p[bytes - 1] == 0xA5, "%s: %zu bytes: contents", what, bytes);
-    free(p);
+    release(p);
 }
 
 static void test_alignment_by_size(void)
@@ -28,16 +29,17 @@ static void test_alignment_by_size(void)
                                    2 * MIB, 5 * MIB + 3};
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
         size_t n = sizes[i];
-        check_block("tc_alloc_big", tc_alloc_big(n), n, n >= 2 * MIB ? 2 * MIB : 64);
-        check_block("tc_alloc_big_transient", tc_alloc_big_transient(n), n,
-                    n >= MIB ? 2 * MIB : 64);
+        check_block("tc_alloc_big", tc_alloc_big(n), n, n >= 2 * MIB ? 2 * MIB : 64, free);
+        check_block("tc_alloc_transient", tc_alloc_transient(n), n, n >= MIB ? 2 * MIB : 64,
+                    tc_free_transient);
     }
 }
 
 static void test_refuses_impossible_sizes(void)
 {
     TC_CHECK(tc_alloc_big(SIZE_MAX) == NULL, "SIZE_MAX bytes");
-    TC_CHECK(tc_alloc_big_transient(SIZE_MAX - MIB) == NULL, "SIZE_MAX - 1 MiB bytes");
+    TC_CHECK(tc_alloc_transient(SIZE_MAX - MIB) == NULL, "SIZE_MAX - 1 MiB bytes");
+    tc_free_transient(NULL);
 }
 
 TC_TESTS(TC_TEST(test_alignment_by_size), TC_TEST(test_refuses_impossible_sizes))

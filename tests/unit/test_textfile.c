@@ -35,7 +35,7 @@ static void test_read(void)
     TC_CHECK(len == sizeof content - 1 && data != NULL && memcmp(data, content, len) == 0 &&
                  data[len] == '\0',
              "contents and NUL terminator");
-    free(data);
+    tc_file_free(data);
 
     data = NULL;
     st = tc_read_file(path, 5, &data, &len, err);
@@ -46,7 +46,25 @@ static void test_read(void)
     TC_CHECK(write_file(path, "", 0), "write empty");
     st = tc_read_file(path, 10, &data, &len, err);
     TC_CHECK(st == TC_OK && len == 0 && data != NULL && data[0] == '\0', "empty file");
-    free(data);
+    tc_file_free(data);
+    unlink(path);
+
+    /* a file of more than 1 MiB: read into huge pages, released by tc_file_free */
+    snprintf(path, sizeof path, "%s/big", dir);
+    size_t big_len = (3u << 20) + 5;
+    char *big = malloc(big_len);
+    TC_CHECK(big != NULL, "malloc");
+    if (big != NULL) {
+        for (size_t i = 0; i < big_len; i++)
+            big[i] = (char)('a' + i % 26);
+        TC_CHECK(write_file(path, big, big_len), "write big");
+        st = tc_read_file(path, big_len, &data, &len, err);
+        TC_CHECK(st == TC_OK && len == big_len && memcmp(data, big, len) == 0 &&
+                     data[len] == '\0',
+                 "big file: %s", err);
+        tc_file_free(data);
+        free(big);
+    }
     unlink(path);
 
     snprintf(path, sizeof path, "%s/missing", dir);
