@@ -278,12 +278,13 @@ static enum MHD_Result begin_request(server *s, struct MHD_Connection *c, const 
     return MHD_YES;
 }
 
-/* The request's invocation becomes the thread's spare (one per thread: a request
- * then allocates nothing of its own), else is freed. */
-static void release_invocation(server *s, request *rq)
+/* A finished request's invocation becomes the thread's spare (one per thread: a
+ * request then allocates nothing of its own); tc_invocation_end has let go of its
+ * large buffers. One left unfinished (a body over the limit, a client gone) may
+ * still hold a body's worth of carry, and is freed. */
+static void keep_as_spare(worker *w, request *rq)
 {
-    worker *w = pthread_getspecific(s->worker_key);
-    if (rq->iv != NULL && w != NULL && w->spare == NULL) {
+    if (w->spare == NULL) {
         w->spare = rq->iv;
         rq->iv = NULL;
     }
@@ -303,7 +304,7 @@ static enum MHD_Result finish_invoke(server *s, struct MHD_Connection *c, reques
         return respond_error(c, rq, 500, "out of memory");
     tc_invoke_response iresp;
     tc_invocation_end(rq->iv, w->inv, &w->out, &iresp);
-    release_invocation(s, rq);
+    keep_as_spare(w, rq);
     rq->records = iresp.records;
     enum MHD_Result ret = respond(c, rq, iresp.http_status, iresp.content_type,
                                   w->out.data ? w->out.data : "", w->out.len);
@@ -331,7 +332,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         worker *w = get_worker(s);
         if (rq->bytes_in > s->cfg.max_payload_bytes || w == NULL) {
             rq->too_big = true;  /* (no worker: out of memory, answered 413 as before) */
-            release_invocation(s, rq);
+            tc_invocation_free(&rq->iv);
             return MHD_YES;
         }
         tc_invocation_feed(rq->iv, w->inv, upload_data, n);
@@ -390,7 +391,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
         tc_accesslog_write(s->log, w ? w->log_slot : SIZE_MAX, &e);
     }
     atomic_fetch_add(&s->bytes_since_trim, rq->bytes_in);
-    release_invocation(s, rq);
+    tc_invocation_free(&rq->iv);
     free(rq);
     atomic_fetch_sub(&s->inflight, 1);
 }
