@@ -139,10 +139,12 @@ static enum MHD_Result queue(struct MHD_Connection *c, request *rq, unsigned sta
     return ret;
 }
 
-/* Adds the headers, queues and releases response r (len body bytes). */
-static enum MHD_Result respond_with(struct MHD_Connection *c, request *rq, unsigned status,
-                                    const char *ctype, struct MHD_Response *r, size_t len)
+/* Builds, queues and releases a response with a copy of body[0..len). */
+static enum MHD_Result respond(struct MHD_Connection *c, request *rq, unsigned status,
+                               const char *ctype, const char *body, size_t len)
 {
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
     if (r == NULL)
         return MHD_NO;
     if (ctype != NULL)
@@ -156,16 +158,6 @@ static enum MHD_Result respond_with(struct MHD_Connection *c, request *rq, unsig
     enum MHD_Result ret = queue(c, rq, status, r);
     MHD_destroy_response(r);
     return ret;
-}
-
-/* Responds with a copy of body[0..len). */
-static enum MHD_Result respond(struct MHD_Connection *c, request *rq, unsigned status,
-                               const char *ctype, const char *body, size_t len)
-{
-    return respond_with(c, rq, status, ctype,
-                        MHD_create_response_from_buffer(len, (void *)(uintptr_t)body,
-                                                        MHD_RESPMEM_MUST_COPY),
-                        len);
 }
 
 static enum MHD_Result respond_error(struct MHD_Connection *c, request *rq, unsigned status,
