@@ -94,7 +94,6 @@ struct tc_invocation {
     tc_encoder enc;
     tc_status predicted;       /* the first failed prediction or encoding, by record */
     char predict_err[TC_ERR_LEN + 32];
-    tc_invoker *inv;           /* during a feed or end call */
 };
 
 static const char k_encode_oom[] = "out of memory while encoding the response";
@@ -146,10 +145,17 @@ void tc_invocation_begin(tc_invocation *iv, const tc_invoke_request *req)
         prediction_failed(iv, TC_ENOMEM, k_encode_oom);
 }
 
+/* What predict_records works with: the request's invocation, the thread's invoker. */
+typedef struct predict_ctx {
+    tc_invocation *iv;
+    tc_invoker *inv;
+} predict_ctx;
+
 /* tc_records_fn: predicts and encodes records until the first failure. */
 static void predict_records(void *ctx, const tc_records *r, size_t first)
 {
-    tc_invocation *iv = ctx;
+    tc_invocation *iv = ((predict_ctx *)ctx)->iv;
+    tc_workspace *ws = ((predict_ctx *)ctx)->inv->ws;
     char err[TC_ERR_LEN];
     size_t n = tc_records_count(r);
     for (size_t i = 0; i < n && iv->predicted == TC_OK; i++) {
@@ -157,7 +163,7 @@ static void predict_records(void *ctx, const tc_records *r, size_t first)
         const char *text = tc_records_text(r, i, &len);
         tc_prediction p;
         err[0] = '\0';
-        tc_status st = tc_model_predict(iv->model, iv->inv->ws, text, len, &p, err);
+        tc_status st = tc_model_predict(iv->model, ws, text, len, &p, err);
         if (st != TC_OK) {
             char msg[TC_ERR_LEN + 32];
             snprintf(msg, sizeof msg, "record %zu: %s", first + i + 1, err);
@@ -172,10 +178,9 @@ void tc_invocation_feed(tc_invocation *iv, tc_invoker *inv, const char *data, si
 {
     if (iv->negotiated != TC_OK || n == 0)
         return;
-    iv->inv = inv;
-    tc_body_decoder_feed(iv->dec, data, n, inv->records, predict_records, iv);
+    predict_ctx ctx = {iv, inv};
+    tc_body_decoder_feed(iv->dec, data, n, inv->records, predict_records, &ctx);
     tc_records_release(inv->records, KEEP_RECORD_BYTES);
-    iv->inv = NULL;
 }
 
 void tc_invocation_end(tc_invocation *iv, tc_invoker *inv, tc_buf *out,
@@ -186,10 +191,9 @@ void tc_invocation_end(tc_invocation *iv, tc_invoker *inv, tc_buf *out,
         return;
     }
     char err[TC_ERR_LEN] = "";
-    iv->inv = inv;
-    tc_status st = tc_body_decoder_end(iv->dec, inv->records, predict_records, iv, err);
+    predict_ctx ctx = {iv, inv};
+    tc_status st = tc_body_decoder_end(iv->dec, inv->records, predict_records, &ctx, err);
     tc_records_release(inv->records, KEEP_RECORD_BYTES);
-    iv->inv = NULL;
     /* A decoding failure anywhere outranks a failed prediction before it. */
     if (st != TC_OK) {
         fail(out, resp, st, err);
