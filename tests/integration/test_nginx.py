@@ -106,6 +106,19 @@ def test_nginx_limits(port):
     check("nginx/413 body is JSON", st == 413 and not C.json_error(body, 413), "%d %r" % (st, body[:200]))
 
 
+def test_bodies_not_spilled(port, proc):
+    """Bodies stream through nginx to the daemon: a 3.3 MB one is never written to a
+    temp file (nginx warns "a client request body is buffered to a temporary file" when
+    it does, as it did with request buffering on) and is answered record for record."""
+    body = b"a great movie with a dull ending\n" * 100000
+    st, _, out = C.invoke(port, body, "text/plain", "text/csv", timeout=120)
+    check("nginx/a 3.3 MB body is answered (%d lines)" % out.count(b"\n"),
+          st == 200 and out.count(b"\n") == 100000, "status %d" % st)
+    log = proc.stderr()
+    check("nginx/the body was not written to a temp file", "buffered to a temporary file" not in log,
+          log[-300:])
+
+
 def test_sigterm(binary, model):
     proc, port, dport = start_stack(binary, model)
     kids = children(proc.p.pid)
@@ -306,6 +319,7 @@ def main():
             H.test_concurrency(port, args.bin, model, label="via nginx")
             H.test_slow_client(port, label="via nginx")
             H.test_streamed_uploads(port, label="via nginx")
+            test_bodies_not_spilled(port, proc)
             check("nginx/stack alive after the tests", proc.alive(), proc.stderr()[-400:])
         finally:
             rc = proc.stop()
