@@ -950,9 +950,7 @@ tc_status tc_codec_decode(tc_format fmt, const char *body, size_t len, size_t ma
         st = decode_part(fmt, body, len, &k_whole_body, max_records, r, err);
     if (st == TC_OK && r->n == 0)
         st = no_records(err);
-    if (st != TC_OK)
-        r->n = 0;
-    return st;
+    return st;  /* r->n is 0 on every failure: set above, and by decode_part */
 }
 
 /* ---- a body decoded while it arrives ---------------------------------------------------- */
