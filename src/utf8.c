@@ -7,6 +7,9 @@
 #include "tc_utf8.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* Length of the valid sequence at s[i..n), or 0 if it is not valid there. */
 static size_t seq_len(const unsigned char *s, size_t i, size_t n)
@@ -50,7 +53,16 @@ bool tc_utf8_valid(const char *str, size_t n, size_t *bad_offset)
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     while (i < n) {
-        /* ASCII fast path: 8 bytes at a time */
+        /* ASCII fast path: 32 bytes at a time (one test of the or'ed top bits), then 8 */
+#ifdef __SSE2__
+        while (n - i >= 32) {
+            __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16));
+            if (_mm_movemask_epi8(_mm_or_si128(a, b)) != 0)
+                break;
+            i += 32;
+        }
+#endif
         while (n - i >= 8) {
             uint64_t w;
             memcpy(&w, s + i, 8);

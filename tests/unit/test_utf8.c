@@ -71,6 +71,23 @@ static void test_invalid(void)
                  c[i].why, ok, bad, c[i].offset);
     }
     TC_CHECK(!tc_utf8_valid("\x80", 1, NULL), "NULL bad_offset must be allowed");
+    /* every position across the 32- and 8-byte ASCII paths and their tails: a stray
+     * byte is found exactly there, a valid 2-byte sequence passes */
+    char buf[80];
+    for (size_t len = 1; len <= sizeof buf; len++)
+        for (size_t at = 0; at < len; at++) {
+            memset(buf, 'a', sizeof buf);
+            buf[at] = '\xbf';
+            size_t bad = 12345;
+            bool ok = tc_utf8_valid(buf, len, &bad);
+            TC_CHECK(!ok && bad == at, "stray byte at %zu of %zu: valid=%d offset=%zu", at, len,
+                     ok, bad);
+            if (at + 1 < len) {
+                buf[at] = '\xc3';
+                buf[at + 1] = '\xa9';
+                TC_CHECK(tc_utf8_valid(buf, len, NULL), "é at %zu of %zu rejected", at, len);
+            }
+        }
 }
 
 static void test_roundtrip_all(void)
