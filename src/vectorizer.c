@@ -58,6 +58,8 @@
 
 #define VOCAB_MAX_BYTES ((size_t)1 << 31)
 #define TC_NGRAM_LIMIT 8u
+#define SORT_MAP_BITS 14u    /* resolution of the map from nodes to sort buckets */
+#define SORT_BUCKET_BITS 12u /* most buckets */
 
 #define NODE_NONE UINT32_MAX         /* no such word / n-gram; also: empty word slot */
 #define NODE_STOP (UINT32_MAX - 1u)  /* a stop word: dropped before n-grams are built */
@@ -132,6 +134,11 @@ struct tc_vectorizer {
     uint64_t *bigram_filter;
     uint64_t filter_mask;  /* words of bigram_filter - 1 */
     double log1p_tab[64]; /* log((double)c) + 1.0 for small counts c (sublinear_tf) */
+    /* The bucket of a term node in count_columns' sort: sort_map[node >> sort_shift]
+     * (sort_bits of them), ascending with the node, and spaced so that each bucket
+     * gets about as many of a typical document's terms (see build_sort_map). */
+    unsigned sort_shift, sort_bits;
+    uint16_t sort_map[1u << SORT_MAP_BITS];
     void (*divide)(double *v, size_t n, double d);  /* v[i] /= d: widest the CPU has */
 };
 
@@ -147,6 +154,7 @@ struct tc_vectorizer_scratch {
     uint32_t *child;      /* their results */
     uint32_t *hits;       /* columns of the document's in-vocabulary n-grams, repeated */
     uint32_t *tmp;        /* radix sort buffer */
+    uint16_t *bk;         /* radix sort: bucket per hit */
     uint32_t *cols;       /* distinct columns, ascending */
     uint32_t *counts;     /* their counts */
     double *vals;
@@ -1062,6 +1070,41 @@ out:
     return st;
 }
 
+/* Fills sort_map (struct tc_vectorizer). Buckets of equal width in column order
+ * would put the frequent words that sit close together alphabetically (the, their,
+ * them, then, there, these, they) into one bucket, and each document's many copies of
+ * them through the insertion sort. So a range of nodes gets bucket numbers in
+ * proportion to how often its terms occur: a term's weight is its document frequency,
+ * up to a constant factor exp(-idf) (exactly so for sklearn's smooth and plain idf,
+ * and a constant without idf). The map only needs to ascend: any weights are correct. */
+static bool build_sort_map(tc_vectorizer *v, const uint32_t *cls)
+{
+    const size_t n = v->n_features;
+    const unsigned bits = v->key_bits < SORT_MAP_BITS ? v->key_bits : SORT_MAP_BITS;
+    const size_t nf = (size_t)1 << bits;
+    v->sort_shift = v->key_bits - bits;
+    v->sort_bits = bits < SORT_BUCKET_BITS ? bits : SORT_BUCKET_BITS;
+    const double nb = (double)((size_t)1 << v->sort_bits);
+    double *mass = calloc(nf, sizeof *mass);
+    if (mass == NULL)
+        return false;
+    double total = 0.0;
+    for (size_t j = 0; j < n; j++) {
+        uint32_t node = (uint32_t)j << v->class_bits | cls[j];
+        double w = exp(-v->idf[j]);
+        mass[node >> v->sort_shift] += w;
+        total += w;
+    }
+    double before = 0.0;
+    for (size_t f = 0; f < nf; f++) {
+        double at = total > 0.0 ? before / total * nb : 0.0;
+        v->sort_map[f] = (uint16_t)(at < nb - 1.0 ? at : nb - 1.0);
+        before += mass[f];
+    }
+    free(mass);
+    return true;
+}
+
 /* Parses the lines (checks in file order), then indexes the terms. */
 static tc_status load_vocab(tc_vectorizer *v, const char *name, const char *data, size_t len,
                             char *err)
@@ -1135,6 +1178,10 @@ static tc_status load_vocab(tc_vectorizer *v, const char *name, const char *data
     }
     if ((st = idf_classes(v, cls, name, err)) != TC_OK)
         goto out;
+    if (!build_sort_map(v, cls)) {
+        st = tc_fail(err, TC_ENOMEM, "%s: out of memory", name);
+        goto out;
+    }
     st = build_index(v, name, terms, n, cls, err);
 out:
     tc_free_transient(cls);
@@ -1307,6 +1354,7 @@ void tc_vectorizer_scratch_free(tc_vectorizer_scratch **s)
     free(x->child);
     free(x->hits);
     free(x->tmp);
+    free(x->bk);
     free(x->counts);
     free(x->cols);
     free(x->vals);
@@ -1352,6 +1400,7 @@ static bool ensure_cols(tc_vectorizer_scratch *s, size_t need)
         c *= 2;
     if (!grow_array((void **)&s->hits, c, sizeof *s->hits) ||
         !grow_array((void **)&s->tmp, c, sizeof *s->tmp) ||
+        !grow_array((void **)&s->bk, c, sizeof *s->bk) ||
         !grow_array((void **)&s->cols, c, sizeof *s->cols) ||
         !grow_array((void **)&s->counts, c, sizeof *s->counts) ||
         !grow_array((void **)&s->vals, c, sizeof *s->vals))
@@ -1491,13 +1540,25 @@ static size_t find_ngrams(const tc_vectorizer *v, tc_vectorizer_scratch *s, size
     return nh;
 }
 
+/* The largest key so far stays in a register: storing every key back and loading it
+ * again as the next one's neighbour chained each step to the one before through a
+ * store-to-load forward. */
 static void insertion_sort(uint32_t *a, size_t n)
 {
+    if (n < 2)
+        return;
+    uint32_t top = a[0];
     for (size_t i = 1; i < n; i++) {
-        uint32_t x = a[i];
+        const uint32_t x = a[i];
+        if (x >= top) {
+            top = x;
+            continue;
+        }
         size_t j = i;
-        for (; j > 0 && a[j - 1] > x; j--)
+        do {
             a[j] = a[j - 1];
+            j--;
+        } while (j > 0 && a[j - 1] > x);
         a[j] = x;
     }
 }
@@ -1522,28 +1583,34 @@ static void running_sum(uint32_t *c, size_t n)
 #endif
 }
 
-/* Ascending sort of a[0..n) (keys < 2^key_bits): one counting pass on the top bits
- * into about 2n buckets, then insertion sort, which has little left to do (a bucket
- * holds a key or two; with n buckets, twice as many keys had to move, each move a
+/* Ascending sort of the term nodes a[0..n): one counting pass into about 2n buckets
+ * (sort_map), then insertion sort, which has little left to do (a bucket holds a
+ * key or two; with n buckets, twice as many keys had to move, each move a
  * mispredicted branch or two). The result is in a or tmp: returned. */
-static uint32_t *sort_u32(uint32_t *a, uint32_t *tmp, size_t n, unsigned key_bits)
+static uint32_t *sort_u32(const tc_vectorizer *v, uint32_t *a, uint32_t *tmp, uint16_t *bk,
+                          size_t n)
 {
     if (n < 32) {
         insertion_sort(a, n);
         return a;
     }
     unsigned b = 6;
-    while (b < 12 && ((size_t)1 << b) < 2 * n)
+    while (b < SORT_BUCKET_BITS && ((size_t)1 << b) < 2 * n)
         b++;
-    unsigned shift = key_bits > b ? key_bits - b : 0;
-    uint32_t cnt[(1u << 12) + 4];
+    if (b > v->sort_bits)
+        b = v->sort_bits;
+    const unsigned shift = v->sort_shift, drop = v->sort_bits - b;
+    const uint16_t *map = v->sort_map;
+    uint32_t cnt[(1u << SORT_BUCKET_BITS) + 4];
     size_t nb = (size_t)1 << b;
-    memset(cnt, 0, (nb + 1) * sizeof cnt[0]);
+    memset(cnt, 0, (nb + 4) * sizeof cnt[0]);
+    for (size_t i = 0; i < n; i++) {
+        bk[i] = (uint16_t)(map[a[i] >> shift] >> drop);
+        cnt[bk[i] + 1]++;
+    }
+    running_sum(cnt, (nb + 3) & ~(size_t)3);  /* cnt[k] = first position of bucket k */
     for (size_t i = 0; i < n; i++)
-        cnt[(a[i] >> shift) + 1]++;
-    running_sum(cnt, nb);  /* cnt[k] = first position of bucket k */
-    for (size_t i = 0; i < n; i++)
-        tmp[cnt[a[i] >> shift]++] = a[i];
+        tmp[cnt[bk[i]]++] = a[i];
     insertion_sort(tmp, n);
     return tmp;
 }
@@ -1557,7 +1624,7 @@ static size_t count_columns(const tc_vectorizer *v, tc_vectorizer_scratch *s, si
 {
     if (nh == 0)
         return 0;
-    const uint32_t *h = sort_u32(s->hits, s->tmp, nh, v->key_bits);
+    const uint32_t *h = sort_u32(v, s->hits, s->tmp, s->bk, nh);
     uint32_t *cols = s->cols, *ends = s->counts;
     size_t nc = 0;
     for (size_t i = 0; i + 1 < nh; i++) {

@@ -377,6 +377,70 @@ static void test_random_against_reference(void)
     tc_buf_free(&vocab);
 }
 
+/* Counting at scale: 6,000 columns with very uneven idf (a few frequent words, some
+ * whose exp(-idf) underflows), documents of 1..5,000 tokens that repeat the frequent
+ * words, so that the count sort sees empty, crowded and skipped buckets. The row must
+ * hold every distinct column once, ascending, with count * idf exactly. */
+static void test_counts_at_scale(void)
+{
+    enum { NT = 6000 };
+    static double idf[NT];
+    static unsigned want[NT];
+    tc_buf vocab = TC_BUF_INIT;
+    tc_buf_printf(&vocab, "textclf-vocab\t1\t%d\n", NT);
+    for (unsigned t = 0; t < NT; t++) {
+        idf[t] = t < 8 ? 1.0 + t / 1024.0 : t % 7 == 0 ? 900.0 : 2.0 + (t % 300) / 8.0;
+        tc_buf_printf(&vocab, "%.17g\tw%04u\n", idf[t], t);
+    }
+    tc_vectorizer_config c = base_cfg();
+    c.ngram_max = 1;
+    c.norm = TC_NORM_NONE;
+    tc_vectorizer *v = NULL;
+    char err[TC_ERR_LEN] = "";
+    TC_CHECK(tc_vectorizer_load_mem(&c, "v", vocab.data, vocab.len, NULL, NULL, 0, &v, err) ==
+                 TC_OK,
+             "load: %s", err);
+    tc_vectorizer_scratch *s = tc_vectorizer_scratch_new();
+    static const size_t sizes[] = {1, 31, 32, 33, 64, 200, 1000, 2047, 2048, 5000};
+    uint64_t rng = 99;
+    size_t bad = 0;
+    char first[200] = "";
+    for (size_t d = 0; v != NULL && s != NULL && d < 3 * sizeof sizes / sizeof *sizes; d++) {
+        const size_t n = sizes[d % (sizeof sizes / sizeof *sizes)];
+        tc_buf text = TC_BUF_INIT;
+        memset(want, 0, sizeof want);
+        for (size_t k = 0; k < n; k++) {
+            rng = rng * 6364136223846793005u + 1442695040888963407u;
+            unsigned t = (unsigned)((rng >> 33) % 10 < 6 ? (rng >> 40) % 8 : (rng >> 35) % NT);
+            want[t]++;
+            tc_buf_printf(&text, "w%04u ", t);
+        }
+        tc_sparse x;
+        if (tc_vectorizer_transform(v, s, text.data, text.len, &x, err) != TC_OK) {
+            TC_CHECK(false, "transform: %s", err);
+            tc_buf_free(&text);
+            continue;
+        }
+        size_t k = 0;
+        for (uint32_t t = 0; t < NT; t++) {
+            if (want[t] == 0)
+                continue;
+            bool ok = k < x.nnz && x.index[k] == t && x.value[k] == (double)want[t] * idf[t];
+            if (!ok && bad++ == 0)
+                snprintf(first, sizeof first, "%zu tokens: column %u (count %u) not at %zu",
+                         n, t, want[t], k);
+            k++;
+        }
+        if (k != x.nnz && bad++ == 0)
+            snprintf(first, sizeof first, "%zu tokens: %zu columns, want %zu", n, x.nnz, k);
+        tc_buf_free(&text);
+    }
+    TC_CHECK(bad == 0, "%zu rows wrong; first: %s", bad, first);
+    tc_vectorizer_scratch_free(&s);
+    tc_vectorizer_free(&v);
+    tc_buf_free(&vocab);
+}
+
 typedef struct bad_file {
     const char *text;
     const char *where;   /* expected "name:line: " prefix */
@@ -513,5 +577,6 @@ static void test_load_from_files(void)
 TC_TESTS(TC_TEST(test_weighting_by_hand), TC_TEST(test_stop_words),
          TC_TEST(test_ngrams_with_prefixes_that_are_not_terms),
          TC_TEST(test_invalid_utf8_and_config), TC_TEST(test_random_against_reference),
+         TC_TEST(test_counts_at_scale),
          TC_TEST(test_malformed_vocab), TC_TEST(test_malformed_stopwords),
          TC_TEST(test_load_from_files))
