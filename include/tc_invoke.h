@@ -27,8 +27,9 @@ typedef struct tc_invoke_response {
     size_t records;            /* records predicted (0 on error) */
 } tc_invoke_response;
 
-/* Per-thread reusable state (records, workspace). m must outlive the invoker.
- * NULL on allocation failure. */
+/* Per-thread reusable state (records, workspace). m must outlive every use of the
+ * invoker; freeing it does not touch m (which may be gone by then). NULL on allocation
+ * failure. */
 typedef struct tc_invoker tc_invoker;
 typedef struct tc_invocation tc_invocation;
 tc_invoker *tc_invoker_new(const tc_model *m);
@@ -45,7 +46,8 @@ void tc_invoke(tc_invoker *inv, const tc_invoke_request *req, tc_buf *out,
  * the end), so memory holds the encoded predictions and one unfinished record, not
  * the body. The response is byte for byte the one tc_invoke gives the whole body,
  * however it is cut. Owns its buffers; reusable (begin starts over). Bind it to one
- * model; each call takes the calling thread's invoker of that model. */
+ * model; each call takes the calling thread's invoker of that model. Keeps nothing of
+ * the invoker between calls; freeing it does not touch the model. */
 tc_invocation *tc_invocation_new(const tc_model *m);
 void tc_invocation_free(tc_invocation **iv);
 /* Headers (req->body is not read): Content-Type and Accept are settled here; on 415 or

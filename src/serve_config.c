@@ -68,6 +68,9 @@ void tc_serve_config_usage(FILE *f)
           "SAGEMAKER_BATCH_STRATEGY (default MULTI_RECORD) for /execution-parameters;\n"
           "SAGEMAKER_BATCH=true raises the default timeout to 600 s.\n"
           "The model is loaded and its golden samples verified before the port is opened;\n"
+          "SIGHUP loads the model directory again and serves it once verified (requests\n"
+          "in flight finish on the old model; a model that fails to load is logged and\n"
+          "the old one keeps serving);\n"
           "SIGTERM/SIGINT stop accepting, finish in-flight requests and exit 0.\n",
           f);
 }

@@ -39,9 +39,21 @@
  * "100 Continue": then the 413 goes out at once and the connection is closed. */
 #define DRAIN_SLACK_BYTES (16u << 20)
 
+/* A loaded model and the requests using it. The server holds one reference to the
+ * current model; each /invocations request holds one from its first callback to its
+ * completion. A reload (SIGHUP) makes a new one current, and the old model is freed
+ * with its last reference, when the last request on it has finished. */
+typedef struct loaded_model {
+    tc_model *model;
+    uint64_t id;          /* 1, 2, ... in load order */
+    atomic_size_t refs;
+} loaded_model;
+
 typedef struct server {
     tc_serve_config cfg;
-    tc_model *model;
+    pthread_mutex_t model_lock;  /* guards `current` while a reference is taken */
+    loaded_model *current;
+    uint64_t loads;              /* models loaded so far (main thread only) */
     tc_accesslog *log;
     pthread_key_t worker_key;
     struct MHD_Response *ping;       /* shared, immutable responses */
@@ -51,9 +63,13 @@ typedef struct server {
     atomic_size_t bytes_since_trim;  /* request bytes received since the last trim */
 } server;
 
-/* Per server thread: created on the thread's first request, freed at thread exit. */
+/* Per server thread: created on the thread's first request, freed at thread exit.
+ * inv and spare belong to the newest model the thread has served (model_id); they hold
+ * no reference to it (freeing them does not touch the model), and a request on an
+ * older model while a reload is under way gets an invoker of its own. */
 typedef struct worker {
     server *srv;
+    uint64_t model_id;         /* 0: none yet */
     tc_invoker *inv;
     tc_buf out;                /* the response being sent (MHD takes a copy) */
     tc_invocation *spare;      /* a finished request's, for the thread's next one */
@@ -68,6 +84,8 @@ typedef struct request {
     const char *allow;     /* R_METHOD: the Allow header */
     char method[12];
     char path[128];
+    loaded_model *lm;      /* R_INVOKE: the model it is answered with (a reference) */
+    tc_invoker *own_inv;   /* R_INVOKE on a model older than the thread's: its invoker */
     tc_invocation *iv;     /* R_INVOKE: the body's records are predicted as they arrive */
     size_t bytes_in;
     bool too_big;
@@ -100,6 +118,25 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+static loaded_model *model_acquire(server *s)
+{
+    pthread_mutex_lock(&s->model_lock);
+    loaded_model *lm = s->current;
+    atomic_fetch_add(&lm->refs, 1);
+    pthread_mutex_unlock(&s->model_lock);
+    return lm;
+}
+
+static void model_release(loaded_model **lmp)
+{
+    loaded_model *lm = *lmp;
+    *lmp = NULL;
+    if (lm == NULL || atomic_fetch_sub(&lm->refs, 1) != 1)
+        return;
+    tc_model_free(&lm->model);
+    free(lm);
+}
+
 static void worker_free(void *p)
 {
     worker *w = p;
@@ -120,13 +157,35 @@ static worker *get_worker(server *s)
     if (w == NULL)
         return NULL;
     w->srv = s;
-    w->inv = tc_invoker_new(s->model);
-    if (w->inv == NULL || pthread_setspecific(s->worker_key, w) != 0) {
+    if (pthread_setspecific(s->worker_key, w) != 0) {
         worker_free(w);
         return NULL;
     }
     w->log_slot = tc_accesslog_claim(s->log);
     return w;
+}
+
+/* Moves the thread's invoker to lm's model if that is newer than the one it has. */
+static void worker_follow(worker *w, const loaded_model *lm)
+{
+    if (lm->id <= w->model_id)
+        return;
+    tc_invoker_free(&w->inv);
+    tc_invocation_free(&w->spare);
+    w->inv = tc_invoker_new(lm->model);
+    w->model_id = w->inv != NULL ? lm->id : 0;
+}
+
+/* The invoker for rq's model: the thread's, or (a request begun before a reload that
+ * this thread has already followed) the request's own. NULL: out of memory. */
+static tc_invoker *invoker_for(server *s, request *rq)
+{
+    worker *w = get_worker(s);
+    if (w != NULL && w->inv != NULL && w->model_id == rq->lm->id)
+        return w->inv;
+    if (rq->own_inv == NULL)
+        rq->own_inv = tc_invoker_new(rq->lm->model);
+    return rq->own_inv;
 }
 
 /* ---- responses ---------------------------------------------------------------------------- */
@@ -226,12 +285,15 @@ static enum MHD_Result begin_request(server *s, struct MHD_Connection *c, const 
     *req_cls = rq;
     atomic_fetch_add(&s->inflight, 1);
     if (rq->rt == R_INVOKE) {
+        rq->lm = model_acquire(s);
         worker *w = get_worker(s);
-        if (w != NULL && w->spare != NULL) {
+        if (w != NULL)
+            worker_follow(w, rq->lm);
+        if (w != NULL && w->spare != NULL && w->model_id == rq->lm->id) {
             rq->iv = w->spare;
             w->spare = NULL;
         } else {
-            rq->iv = tc_invocation_new(s->model);
+            rq->iv = tc_invocation_new(rq->lm->model);
         }
         if (rq->iv == NULL)
             return respond_error(c, rq, 500, "out of memory");
@@ -276,7 +338,7 @@ static enum MHD_Result begin_request(server *s, struct MHD_Connection *c, const 
  * still hold a body's worth of carry, and is freed. */
 static void keep_as_spare(worker *w, request *rq)
 {
-    if (w->spare == NULL) {
+    if (w->spare == NULL && w->model_id == rq->lm->id) {
         w->spare = rq->iv;
         rq->iv = NULL;
     }
@@ -292,10 +354,11 @@ static enum MHD_Result finish_invoke(server *s, struct MHD_Connection *c, reques
         return respond_error(c, rq, 413, msg);
     }
     worker *w = get_worker(s);
-    if (w == NULL)
+    tc_invoker *inv = invoker_for(s, rq);
+    if (w == NULL || inv == NULL)
         return respond_error(c, rq, 500, "out of memory");
     tc_invoke_response iresp;
-    tc_invocation_end(rq->iv, w->inv, &w->out, &iresp);
+    tc_invocation_end(rq->iv, inv, &w->out, &iresp);
     keep_as_spare(w, rq);
     rq->records = iresp.records;
     enum MHD_Result ret = respond(c, rq, iresp.http_status, iresp.content_type,
@@ -321,13 +384,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         rq->bytes_in += n;
         if (rq->rt != R_INVOKE || rq->too_big)
             return MHD_YES;  /* drained and dropped */
-        worker *w = get_worker(s);
-        if (rq->bytes_in > s->cfg.max_payload_bytes || w == NULL) {
-            rq->too_big = true;  /* (no worker: out of memory, answered 413 as before) */
+        tc_invoker *inv = invoker_for(s, rq);
+        if (rq->bytes_in > s->cfg.max_payload_bytes || inv == NULL) {
+            rq->too_big = true;  /* (no invoker: out of memory, answered 413 as before) */
             tc_invocation_free(&rq->iv);
             return MHD_YES;
         }
-        tc_invocation_feed(rq->iv, w->inv, upload_data, n);
+        tc_invocation_feed(rq->iv, inv, upload_data, n);
         return MHD_YES;
     }
     if (rq->status != 0)
@@ -384,6 +447,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
     }
     atomic_fetch_add(&s->bytes_since_trim, rq->bytes_in);
     tc_invocation_free(&rq->iv);
+    tc_invoker_free(&rq->own_inv);
+    model_release(&rq->lm);
     free(rq);
     atomic_fetch_sub(&s->inflight, 1);
 }
@@ -455,14 +520,68 @@ static struct MHD_Response *static_response(const char *body, const char *ctype)
  * which keep a burst's high-water mark otherwise). */
 #define TRIM_AFTER_BYTES ((size_t)4 << 20)
 
-/* Waits for SIGTERM/SIGINT (blocked in every thread) and returns it; every tick
- * meanwhile flushes the access log and, when no request is in flight after a burst of
- * large ones, trims the heap. */
+/* Loads the model directory (golden samples verified) as a new loaded_model holding
+ * one reference, the caller's. Main thread only. */
+static tc_status load_model(server *s, loaded_model **out, char *err)
+{
+    loaded_model *lm = calloc(1, sizeof *lm);
+    if (lm == NULL)
+        return tc_fail(err, TC_ENOMEM, "out of memory");
+    tc_status st = tc_model_load(s->cfg.model_dir, NULL, &lm->model, err);
+    if (st != TC_OK) {
+        free(lm);
+        return st;
+    }
+    atomic_init(&lm->refs, 1);
+    lm->id = ++s->loads;
+    *out = lm;
+    return TC_OK;
+}
+
+/* SIGHUP: loads the model directory again and, once it has loaded and verified its
+ * golden samples, makes it current. Requests already begun finish on the model they
+ * began with; the old model is freed after the last of them. A model that does not
+ * load changes nothing: the error (file and line) is logged and the current model
+ * goes on serving. Main thread only (the only writer of `current`). */
+static void reload(server *s)
+{
+    char err[TC_ERR_LEN] = "";
+    uint64_t t0 = now_ns();
+    loaded_model *lm = NULL;
+    tc_status st = load_model(s, &lm, err);
+    if (st != TC_OK) {
+        srv_log(s, TC_LOG_ERROR,
+                "reload (SIGHUP): cannot load the model from %s: %s (%s); still serving "
+                "model \"%s\" (load %llu)",
+                s->cfg.model_dir, err, tc_status_name(st), tc_model_name(s->current->model),
+                (unsigned long long)s->current->id);
+        return;
+    }
+    pthread_mutex_lock(&s->model_lock);
+    loaded_model *old = s->current;
+    s->current = lm;
+    pthread_mutex_unlock(&s->model_lock);
+    srv_log(s, TC_LOG_INFO,
+            "reload (SIGHUP): serving model \"%s\" (%zu classes, %zu golden samples "
+            "verified) from %s, load %llu, in %.1f ms; requests in flight finish on load %llu",
+            tc_model_name(lm->model), tc_model_n_classes(lm->model),
+            tc_model_n_golden(lm->model), s->cfg.model_dir, (unsigned long long)lm->id,
+            (double)(now_ns() - t0) / 1e6, (unsigned long long)old->id);
+    model_release(&old);
+}
+
+/* Waits for SIGTERM/SIGINT (blocked in every thread) and returns it, reloading the
+ * model on each SIGHUP; every tick meanwhile flushes the access log and, when no
+ * request is in flight after a burst of large ones, trims the heap. */
 static int wait_for_signal(server *s, const sigset_t *set)
 {
     const struct timespec tick = {0, 100 * 1000 * 1000};
     for (;;) {
         int sig = sigtimedwait(set, NULL, &tick);
+        if (sig == SIGHUP) {
+            reload(s);
+            continue;
+        }
         if (sig > 0)
             return sig;
         if (s->log != NULL)
@@ -505,6 +624,7 @@ int tc_serve_main(int argc, char **argv)
     memset(&srv, 0, sizeof srv);
     atomic_init(&srv.inflight, 0);
     atomic_init(&srv.bytes_since_trim, 0);
+    pthread_mutex_init(&srv.model_lock, NULL);
     char err[TC_ERR_LEN] = "";
     int rc = 1;
     bool key_made = false;
@@ -527,30 +647,34 @@ int tc_serve_main(int argc, char **argv)
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 #endif
 
-    tc_status st = tc_model_load(cfg->model_dir, NULL, &srv.model, err);
+    /* Signals are blocked before MHD creates its threads, so they inherit the mask and
+     * only the main thread's sigtimedwait sees SIGTERM/SIGINT/SIGHUP; and before the
+     * model loads, so that one arriving meanwhile waits for it (SIGHUP's default
+     * action would end the process). */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+    /* A parent shell starts background jobs with SIGINT ignored (nohup: SIGHUP); an
+     * ignored signal is discarded even while blocked, so sigtimedwait would never see it. */
+    sa.sa_handler = SIG_DFL;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+
+    tc_status st = load_model(&srv, &srv.current, err);
     if (st != TC_OK) {
         srv_log(NULL, TC_LOG_ERROR, "cannot load the model from %s: %s (%s)", cfg->model_dir,
                 err, tc_status_name(st));
         goto done;
     }
     uint64_t t_model = now_ns();
-
-    /* Signals are blocked before MHD creates its threads, so they inherit the mask and
-     * only the main thread's sigtimedwait sees SIGTERM/SIGINT. */
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &sa, NULL);
-    /* A parent shell starts background jobs with SIGINT ignored; an ignored signal is
-     * discarded even while blocked, so sigtimedwait would never see it. */
-    sa.sa_handler = SIG_DFL;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
 
     srv.log = tc_accesslog_new(STDOUT_FILENO, cfg->threads + 1);
     if (srv.log == NULL || pthread_key_create(&srv.worker_key, worker_free) != 0) {
@@ -627,8 +751,8 @@ int tc_serve_main(int argc, char **argv)
             "ready: model \"%s\" (%zu classes, %zu golden samples verified) from %s, "
             "listening on %s (threads %u, max payload %u MiB, timeout %u s); "
             "model load %.1f ms, start %.1f ms",
-            tc_model_name(srv.model), tc_model_n_classes(srv.model),
-            tc_model_n_golden(srv.model), cfg->model_dir, where, cfg->threads,
+            tc_model_name(srv.current->model), tc_model_n_classes(srv.current->model),
+            tc_model_n_golden(srv.current->model), cfg->model_dir, where, cfg->threads,
             cfg->max_payload_mb, cfg->timeout_s, (double)(t_model - t_start) / 1e6,
             (double)(now_ns() - t_start) / 1e6);
 
@@ -652,7 +776,8 @@ done:
     if (key_made)
         pthread_key_delete(srv.worker_key);
     tc_accesslog_free(&srv.log);
-    tc_model_free(&srv.model);
+    model_release(&srv.current);
+    pthread_mutex_destroy(&srv.model_lock);
     fflush(stdout);
     return rc;
 }

@@ -8,8 +8,8 @@
 #      --read-only root fs + tmpfs /tmp, no capabilities, no-new-privileges (as docker/k8s asks):
 #      /ping, /invocations for text/plain, text/csv, application/json, application/jsonlines
 #      (+ Accept variants), 6 MB accepted and 7 MiB refused with 413, processes unprivileged,
-#      root fs read-only, access log, SIGTERM during a slow upload -> the request completes,
-#      exit 0 within 10 s.
+#      root fs read-only, access log, SIGHUP -> the model reloads and it serves on, SIGTERM
+#      during a slow upload -> the request completes, exit 0 within 10 s.
 #   B: an empty /opt/ml/model: the bundled model serves (answers checked with the pure-Python
 #      reference reader) and the log says so; SAGEMAKER_BIND_TO_PORT=9090 and
 #      SAGEMAKER_MAX_PAYLOAD_IN_MB=1 respected; `stop -t 10` -> exit 0.
@@ -198,6 +198,22 @@ if start "$A" --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-priv
     pass "A: access log lines for /invocations on the container's output"
   else
     fail A-access-log "no line mentioning /invocations in '$CE logs'"
+  fi
+
+  # SIGHUP reaches the daemon through the entrypoint (PID 1): the model directory is
+  # loaded again (the same files here; the reload itself is tested in the integration
+  # suites), and the container goes on serving.
+  "$CE" kill -s HUP "$A" >/dev/null 2>&1
+  for _ in $(seq 1 100); do
+    "$CE" logs "$A" 2>&1 | grep -q 'reload (SIGHUP): serving model' && break
+    sleep 0.1
+  done
+  code=$(post "$URL" text/plain application/json "$TMP/plain.txt" "$TMP/resp")
+  if "$CE" logs "$A" 2>&1 | grep -q 'reload (SIGHUP): serving model' && [ "$code" = 200 ]; then
+    pass "A: SIGHUP -> the daemon reloads the model directory, and the container serves on"
+  else
+    show_logs "$A"
+    fail A-sighup "after SIGHUP: no reload in the logs, or POST /invocations -> $code"
   fi
 
   # SIGTERM while a slow client is still uploading (1 MB at 400 kB/s, about 2.5 s): the request

@@ -778,6 +778,121 @@ def test_bad_model(binary, model, tmp):
               rc not in (0, None) and needle in err, "exit %r: %s" % (rc, err[-400:]))
 
 
+def test_reload(binary, model, tmp):
+    """SIGHUP reloads the model directory: requests keep being answered throughout (none
+    fails), a request already running finishes on the model it began with, a model
+    that does not load is refused with its file named while the old one keeps serving,
+    and the replaced models are freed."""
+    other = C.export_tiny_model(os.path.join(tmp, "reload-other"), classes=("dull", "lively"))
+    broken = os.path.join(tmp, "reload-broken")
+    shutil.copytree(other, broken)
+    with open(os.path.join(broken, "vocab.tsv"), "r+b") as f:
+        f.seek(-3, os.SEEK_END)
+        f.write(b"\t\t\n")
+    live = os.path.join(tmp, "reload-live")
+
+    def point(target):
+        """live -> target, atomically (what a deployment swapping directories does)."""
+        nxt = live + ".next"
+        if os.path.lexists(nxt):
+            os.unlink(nxt)
+        os.symlink(target, nxt)
+        os.replace(nxt, live)
+
+    def classes_now(port):
+        st, _, out = C.invoke(port, b"a fine film", "text/plain", "application/json")
+        if st != 200:
+            return None
+        return sorted(json.loads(out)["predictions"][0]["probabilities"])
+
+    def log_has(proc, needle, timeout=20):
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < timeout:
+            if needle in proc.stderr():
+                return True
+            time.sleep(0.02)
+        return False
+
+    first = sorted(C.classes_of(C.predict_cli(binary, model, ["x"])[0])[0])
+    point(model)
+    proc, port, _ = C.start_daemon(binary, live, extra=["--threads", "2"])
+    stop = threading.Event()
+    failures, answered = [], [0]
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while not stop.is_set():
+            try:
+                st, _, out = C.invoke(port, b"great fun\nawful\n", "text/plain", conn=conn)
+                if st != 200 or out.count(b"label") != 2:
+                    failures.append("status %d: %r" % (st, out[:200]))
+                answered[0] += 1
+            except (OSError, http.client.HTTPException) as e:
+                failures.append(repr(e))
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.close()
+
+    clients = [threading.Thread(target=client) for _ in range(4)]
+    try:
+        for t in clients:
+            t.start()
+        check("reload/before: serves the first model", classes_now(port) == first,
+              "%r" % classes_now(port))
+
+        # A request uploading while the reload happens is answered by the first model.
+        body, n = big_body(512 * 1024)
+        point(other)
+        result = C.upload_and_signal(port, body, proc, sig=signal.SIGHUP)
+        st, _, out = result.get("resp", (0, {}, b""))
+        lines = out.splitlines()
+        in_flight_first = st == 200 and len(lines) == n and all(
+            sorted(json.loads(l)["probabilities"]) == first for l in lines)
+        check("reload/request in flight finishes on the model it began with",
+              in_flight_first, "status %d, %d lines of %d, %r" % (st, len(lines), n, out[:200]))
+        check("reload/logged", log_has(proc, "reload (SIGHUP): serving model"),
+              proc.stderr()[-400:])
+        check("reload/after: serves the new model", classes_now(port) == ["dull", "lively"],
+              "%r" % classes_now(port))
+
+        point(broken)
+        proc.signal(signal.SIGHUP)
+        refused = log_has(proc, "reload (SIGHUP): cannot load")
+        err = proc.stderr()
+        check("reload/bad model refused, naming the file and line",
+              refused and "vocab.tsv:" in err and "still serving" in err, err[-400:])
+        check("reload/bad model: the previous model keeps serving",
+              classes_now(port) == ["dull", "lively"] and proc.alive(), "%r" % classes_now(port))
+
+        # Replaced models are freed once their requests are done: reloading back and
+        # forth must not grow memory by a model each time.
+        rss = []
+        for k in range(8):
+            point(model if k % 2 == 0 else other)
+            before = proc.stderr().count("reload (SIGHUP): serving model")
+            proc.signal(signal.SIGHUP)
+            t0 = time.monotonic()
+            while proc.stderr().count("reload (SIGHUP): serving model") == before and \
+                    time.monotonic() - t0 < 20:
+                time.sleep(0.02)
+            time.sleep(0.2)
+            rss.append(rss_kb(proc.p.pid))
+        # after each: the first model, the other, ... (compare like with like)
+        grow = max(rss[6] - rss[2], rss[7] - rss[1]) / 1024.0
+        check("reload/8 reloads: replaced models freed (RSS %+.1f MB from reloads 2-3 to "
+              "6-7)" % grow, grow < 3.0, "RSS KiB after each: %r" % rss)
+    finally:
+        stop.set()
+        for t in clients:
+            t.join(30)
+    check("reload/clients answered throughout (%d requests), none failed" % answered[0],
+          not failures and answered[0] > 0, "%d failures, first %s" % (len(failures),
+                                                                      failures[:1]))
+    rc = proc.stop()
+    check("reload/exit 0 on SIGTERM afterwards", rc == 0, "exit %r" % rc)
+    proc.cleanup()
+
+
 def test_unix_socket(binary, model, tmp, expected):
     path = os.path.join(tmp, "d.sock")
     with open(path, "w") as f:
@@ -868,6 +983,7 @@ def main():
         test_sigterm_during_request(args.bin, model)
         test_env_config(args.bin, model)
         test_bad_model(args.bin, model, tmp)
+        test_reload(args.bin, model, tmp)
         test_help(args.bin)
         test_unix_socket(args.bin, model, tmp, expected)
     finally:

@@ -136,6 +136,37 @@ def test_sigterm(binary, model):
     proc.cleanup()
 
 
+def test_sighup(binary, model, tmp):
+    """SIGHUP to docker/serve reaches the daemon, which reloads the model directory;
+    the stack goes on serving through nginx (the new model's classes) and both
+    processes stay up."""
+    other = C.export_tiny_model(os.path.join(tmp, "hup-other"), classes=("dull", "lively"))
+    live = os.path.join(tmp, "hup-live")
+    os.symlink(model, live)
+    proc, port, dport = start_stack(binary, live)
+    try:
+        kids = [p for p, comm in children(proc.p.pid).items() if comm in ("textclf", "nginx")]
+        nxt = live + ".next"
+        os.symlink(other, nxt)
+        os.replace(nxt, live)
+        proc.signal(signal.SIGHUP)
+        t0 = time.monotonic()
+        while "reload (SIGHUP): serving model" not in proc.stderr() and \
+                time.monotonic() - t0 < 20:
+            time.sleep(0.02)
+        st, _, out = C.invoke(port, b"a fine film", "text/plain", "application/json")
+        got = sorted(json.loads(out)["predictions"][0]["probabilities"]) if st == 200 else st
+        check("nginx/sighup: the daemon reloads; nginx serves the new model",
+              got == ["dull", "lively"], "%r; %s" % (got, proc.stderr()[-400:]))
+        check("nginx/sighup: docker/serve, daemon and nginx still running",
+              proc.alive() and len(kids) == 2 and all(pid_alive(p) for p in kids),
+              "%r; %s" % (kids, proc.stderr()[-400:]))
+    finally:
+        rc = proc.stop()
+        check("nginx/sighup: exits 0 on SIGTERM afterwards", rc == 0, "exit %r" % rc)
+        proc.cleanup()
+
+
 def test_child_death(binary, model):
     for victim in ("textclf", "nginx"):
         proc, port, dport = start_stack(binary, model)
@@ -326,6 +357,7 @@ def main():
             check("nginx/docker/serve exits 0 on SIGTERM", rc == 0, "exit %r: %s" % (rc, proc.stderr()[-400:]))
             proc.cleanup()
         test_sigterm(args.bin, model)
+        test_sighup(args.bin, model, tmp)
         test_child_death(args.bin, model)
         test_bad_model_and_fallback(args.bin, model, tmp)
         test_env_limit(args.bin, model)
