@@ -26,6 +26,10 @@ typedef enum tc_strip_accents {
 typedef struct tc_tokenizer_options {
     bool lowercase;
     tc_strip_accents strip_accents;
+    /* false: the widest code path this CPU runs (x86-64 with AVX-512 BW and VBMI2:
+     * 64-byte ASCII blocks); true: the portable one (SSE2). Same tokens either way;
+     * tests compare the two. */
+    bool portable;
 } tc_tokenizer_options;
 
 typedef struct tc_token {

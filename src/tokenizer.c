@@ -19,6 +19,10 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(TC_NO_AVX512)
+#include <immintrin.h>
+#define TC_TOK_AVX512 1
+#endif
 
 #include "tc_unicode.h"
 #include "tc_utf8.h"
@@ -258,8 +262,94 @@ static inline size_t block_tokens(tc_token *tok, size_t nt, uint64_t wm, unsigne
 }
 #endif
 
-tc_status tc_tokenize(const tc_tokenizer_options *opt, tc_tokenizer_scratch *scratch,
-                      const char *text, size_t len, tc_token_list *out, char *err)
+#ifdef TC_TOK_AVX512
+#define TC_AVX512_TARGET \
+    __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,lzcnt,bmi")))
+/* Tokens a 64-byte block can end: one per run, a run taking >= 2 bytes (itself and
+ * the byte after it), and the run open before the block. */
+#define BLOCK64_TOKENS 33u
+
+_Static_assert(sizeof(tc_token) == 8 && offsetof(tc_token, len) == 4,
+               "a token is one little-endian 64-bit lane: off | len << 32");
+
+/* block_tokens for 64 ASCII bytes with AVX-512 (BW for the byte masks, VBMI2 to
+ * compress run edges into positions): if src[0..64) is all ASCII, stores its lowercased
+ * copy (lc_bit 0x20, or 0) at dst, appends its tokens at tok[*nt] (room for
+ * BLOCK64_TOKENS), updates the open run as block_tokens does, and returns true; else
+ * returns false and changes nothing. Tokens are written eight at a time from the
+ * starts' and ends' positions, kept (compressed) when 2 bytes or longer. */
+TC_AVX512_TARGET static bool block64(const unsigned char *src, unsigned char *dst,
+                                     unsigned lc_bit, tc_token *tok, size_t *nt, size_t o,
+                                     size_t *run_start, size_t *run_n)
+{
+    const __m512i x = _mm512_loadu_si512((const void *)src);
+    if (_mm512_movepi8_mask(x) != 0)
+        return false;
+    const __mmask64 up = _mm512_cmple_epu8_mask(_mm512_sub_epi8(x, _mm512_set1_epi8('A')),
+                                                _mm512_set1_epi8(25));
+    _mm512_storeu_si512((void *)dst,
+                        _mm512_or_si512(x, _mm512_maskz_mov_epi8(up, _mm512_set1_epi8(
+                                                                         (char)lc_bit))));
+    const __m512i l = _mm512_or_si512(x, _mm512_set1_epi8(0x20));
+    const uint64_t wm =
+        _mm512_cmple_epu8_mask(_mm512_sub_epi8(l, _mm512_set1_epi8('a')), _mm512_set1_epi8(25)) |
+        _mm512_cmple_epu8_mask(_mm512_sub_epi8(x, _mm512_set1_epi8('0')), _mm512_set1_epi8(9)) |
+        _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('_'));
+
+    const size_t rs = *run_start, rn = *run_n;
+    const uint64_t shifted = wm << 1 | (rn != 0);
+    const uint64_t starts = wm & ~shifted;  /* bit k: a run starts at byte k */
+    uint64_t ends = ~wm & shifted;          /* bit k: a run ends before byte k */
+    size_t n = *nt;
+    if (rn != 0) {
+        if (ends == 0) {  /* the open run goes on through the block */
+            *run_n = rn + 64;
+            return true;
+        }
+        const unsigned e = (unsigned)__builtin_ctzll(ends);
+        ends &= ends - 1;
+        tok[n].off = (uint32_t)rs;
+        tok[n].len = (uint32_t)(o + e - rs);
+        n += rn + e >= 2;
+    }
+    /* every start is paired with the next end, but a run still open at the end */
+    const uint64_t open_end = wm >> 63;
+    const unsigned last = 63u - (unsigned)__builtin_clzll(starts | 1);
+    const uint64_t done = starts & ~(open_end << last);
+    const unsigned nr = (unsigned)__builtin_popcountll(ends);
+    if (nr != 0) {
+        const __m512i pos = _mm512_set_epi8(
+            63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44, 43,
+            42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22,
+            21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+        unsigned char sp[64], ep[64];
+        _mm512_storeu_si512((void *)sp, _mm512_maskz_compress_epi8(done, pos));
+        _mm512_storeu_si512((void *)ep, _mm512_maskz_compress_epi8(ends, pos));
+        const __m512i base = _mm512_set1_epi64((long long)o), two = _mm512_set1_epi64(2);
+        for (unsigned k = 0; k < nr; k += 8) {
+            const __m512i s64 = _mm512_cvtepu8_epi64(_mm_loadl_epi64((const __m128i *)(sp + k)));
+            const __m512i e64 = _mm512_cvtepu8_epi64(_mm_loadl_epi64((const __m128i *)(ep + k)));
+            const __m512i len = _mm512_sub_epi64(e64, s64);
+            const __m512i t = _mm512_or_si512(_mm512_add_epi64(base, s64),
+                                              _mm512_slli_epi64(len, 32));
+            const __mmask8 valid = nr - k >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << (nr - k)) - 1);
+            const __mmask8 keep = _mm512_mask_cmpge_epu64_mask(valid, len, two);
+            _mm512_mask_compressstoreu_epi64((void *)(tok + n), keep, t);
+            n += (size_t)__builtin_popcount(keep);
+        }
+    }
+    *nt = n;
+    *run_start = open_end ? o + last : rs;
+    *run_n = open_end ? 64u - last : 0;
+    return true;
+}
+#endif
+
+/* tc_tokenize; `wide`: 64-byte ASCII blocks with AVX-512 (the caller has checked the
+ * CPU). Inlined into one function per instruction set. */
+static inline __attribute__((always_inline)) tc_status
+tokenize(const tc_tokenizer_options *opt, tc_tokenizer_scratch *scratch, const char *text,
+         size_t len, tc_token_list *out, char *err, bool wide)
 {
     static const char oom[] = "out of memory while tokenizing";
     if (len > TC_TOK_MAX_INPUT)
@@ -284,7 +374,23 @@ tc_status tc_tokenize(const tc_tokenizer_options *opt, tc_tokenizer_scratch *scr
 #ifdef __SSE2__
     const __m128i lc_bit = _mm_set1_epi8(opt->lowercase ? 0x20 : 0);
 #endif
+    (void)wide;
     while (i < len) {
+#ifdef TC_TOK_AVX512
+        if (wide && len - i >= 64) {
+            if (tok_cap - nt < BLOCK64_TOKENS) {
+                if (!grow_tokens(scratch))
+                    return tc_fail(err, TC_ENOMEM, oom);
+                tok = scratch->tok;
+                tok_cap = scratch->tok_cap;
+            }
+            if (block64(in + i, dst + o, upper_bit, tok, &nt, o, &run_start, &run_n)) {
+                i += 64;
+                o += 64;
+                continue;
+            }
+        }
+#endif
 #ifdef __SSE2__
         /* 32, else 16, ASCII bytes at a time: lowercased copy, \w mask, tokens from
          * the mask's edges. Room: the output keeps >= (len - i) + SLACK bytes free
@@ -389,4 +495,32 @@ tc_status tc_tokenize(const tc_tokenizer_options *opt, tc_tokenizer_scratch *scr
     out->tokens = scratch->tok;
     out->count = st.nt;
     return TC_OK;
+}
+
+static tc_status tokenize_portable(const tc_tokenizer_options *opt,
+                                   tc_tokenizer_scratch *scratch, const char *text, size_t len,
+                                   tc_token_list *out, char *err)
+{
+    return tokenize(opt, scratch, text, len, out, err, false);
+}
+
+#ifdef TC_TOK_AVX512
+TC_AVX512_TARGET static tc_status tokenize_avx512(const tc_tokenizer_options *opt,
+                                                  tc_tokenizer_scratch *scratch,
+                                                  const char *text, size_t len,
+                                                  tc_token_list *out, char *err)
+{
+    return tokenize(opt, scratch, text, len, out, err, true);
+}
+#endif
+
+tc_status tc_tokenize(const tc_tokenizer_options *opt, tc_tokenizer_scratch *scratch,
+                      const char *text, size_t len, tc_token_list *out, char *err)
+{
+#ifdef TC_TOK_AVX512
+    if (!opt->portable && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512vbmi2"))
+        return tokenize_avx512(opt, scratch, text, len, out, err);
+#endif
+    return tokenize_portable(opt, scratch, text, len, out, err);
 }

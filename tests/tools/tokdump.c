@@ -2,13 +2,14 @@
  * tokdump - runs tc_tokenize over documents and prints their tokens; the driver of
  * tests/parity/test_tokenizer.py and the tokenizer throughput measurement.
  *
- *   tokdump [-l 0|1] [-s none|ascii|unicode] [-z] [-q] [-r N] [FILE]
+ *   tokdump [-l 0|1] [-s none|ascii|unicode] [-p] [-z] [-q] [-r N] [FILE]
  *
  * Input (FILE or stdin): by default one document per line (the '\n' is not part of
  * it); with -z a stream of records "<decimal byte count>\n<bytes>", so documents may
  * hold any bytes. Output: one line per document, its tokens separated by TAB (tokens
  * never contain TAB or LF: neither is \w), or "!ERR <message>" if tc_tokenize
- * failed. -l sets lowercase (default 1), -s strip_accents (default none). -q prints
+ * failed. -l sets lowercase (default 1), -s strip_accents (default none), -p the
+ * portable code path (tc_tokenizer_options.portable). -q prints
  * nothing per document; -r N tokenizes everything N times. A summary with the
  * throughput goes to stderr.
  */
@@ -27,7 +28,8 @@ typedef struct doc {
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: tokdump [-l 0|1] [-s none|ascii|unicode] [-z] [-q] [-r N] [FILE]\n");
+    fprintf(stderr,
+            "usage: tokdump [-l 0|1] [-s none|ascii|unicode] [-p] [-z] [-q] [-r N] [FILE]\n");
     return 2;
 }
 
@@ -101,7 +103,7 @@ static long split_docs(const char *buf, size_t len, int prefixed, doc **out)
 
 int main(int argc, char **argv)
 {
-    tc_tokenizer_options opt = {true, TC_STRIP_NONE};
+    tc_tokenizer_options opt = {true, TC_STRIP_NONE, false};
     int prefixed = 0, quiet = 0;
     long reps = 1;
     const char *path = NULL;
@@ -119,6 +121,8 @@ int main(int argc, char **argv)
                 opt.strip_accents = TC_STRIP_UNICODE;
             else
                 return usage();
+        } else if (strcmp(s, "-p") == 0) {
+            opt.portable = true;
         } else if (strcmp(s, "-z") == 0) {
             prefixed = 1;
         } else if (strcmp(s, "-q") == 0) {

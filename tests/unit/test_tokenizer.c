@@ -71,7 +71,7 @@ static const tok_case cases[] = {
 static tc_status join_tokens(tc_tokenizer_scratch *sc, bool lower, tc_strip_accents strip,
                              const char *text, size_t len, char *buf, size_t cap, size_t *count)
 {
-    tc_tokenizer_options opt = {lower, strip};
+    tc_tokenizer_options opt = {lower, strip, false};
     tc_token_list tl;
     char err[TC_ERR_LEN];
     tc_status st = tc_tokenize(&opt, sc, text, len, &tl, err);
@@ -140,7 +140,7 @@ static void test_ascii_table(void)
 static void test_invalid_utf8(void)
 {
     tc_tokenizer_scratch *sc = tc_tokenizer_scratch_new();
-    tc_tokenizer_options opt = {true, TC_STRIP_UNICODE};
+    tc_tokenizer_options opt = {true, TC_STRIP_UNICODE, false};
     tc_token_list tl = {NULL, NULL, 77};
     char err[TC_ERR_LEN] = "";
     tc_status st = tc_tokenize(&opt, sc, "good \xed\xa0\x80 bad", 12, &tl, err);
@@ -158,7 +158,7 @@ static void test_invalid_utf8(void)
 static void test_too_big(void)
 {
     tc_tokenizer_scratch *sc = tc_tokenizer_scratch_new();
-    tc_tokenizer_options opt = {true, TC_STRIP_NONE};
+    tc_tokenizer_options opt = {true, TC_STRIP_NONE, false};
     tc_token_list tl;
     char err[TC_ERR_LEN] = "";
     /* the length is checked before the text is read */
@@ -184,7 +184,7 @@ static void test_growth_and_reuse(void)
     }
     for (size_t i = 0; i < reps; i++)
         memcpy(big + i * ul, unit, ul);
-    tc_tokenizer_options opt = {true, TC_STRIP_UNICODE};
+    tc_tokenizer_options opt = {true, TC_STRIP_UNICODE, false};
     tc_token_list tl;
     char err[TC_ERR_LEN];
     tc_status st = tc_tokenize(&opt, sc, big, reps * ul, &tl, err);
@@ -319,7 +319,7 @@ static void test_sigma_long_context(void)
     o += 4;
     memset(t + o, '\'', n);
     o += n;
-    tc_tokenizer_options opt = {true, TC_STRIP_NONE};
+    tc_tokenizer_options opt = {true, TC_STRIP_NONE, false};
     tc_token_list tl;
     char err[TC_ERR_LEN];
     tc_status st = tc_tokenize(&opt, sc, t, o, &tl, err);
@@ -331,6 +331,76 @@ static void test_sigma_long_context(void)
     tc_tokenizer_scratch_free(&sc);
 }
 
+/* The wide path (64-byte ASCII blocks, AVX-512) against the portable one: the same
+ * preprocessed text and the same tokens, offsets included, for random texts of up to
+ * 2,000 bytes under every option. The texts mix long and short runs, uppercase,
+ * punctuation and UTF-8 (two-, three- and four-byte, a capital sigma for the
+ * context-dependent lowercase), so blocks begin and end inside runs, inside multibyte
+ * characters and on runs carried over from the non-ASCII path. */
+static void test_wide_matches_portable(void)
+{
+    static const char *const pieces[] = {"a", "Bc", "x9", "_", " ", ".", ", ", "\n", "Z",
+                                         "\xc3\x89", "\xce\xa3", "\xe2\x82\xac",
+                                         "\xf0\x9f\x98\x80", "\xef\xac\x81", "q", "-"};
+    tc_tokenizer_scratch *a = tc_tokenizer_scratch_new(), *b = tc_tokenizer_scratch_new();
+    char *text = malloc(2100);
+    TC_CHECK(a != NULL && b != NULL && text != NULL, "alloc");
+    if (a == NULL || b == NULL || text == NULL)
+        goto out;
+    uint64_t rng = 0x2545f4914f6cdd1du;
+    size_t mismatches = 0, cases_run = 0, tokens = 0;
+    char first[200] = "";
+    for (int c = 0; c < 6000; c++) {
+        rng = rng * 6364136223846793005u + 1442695040888963407u;
+        size_t len = (size_t)(rng >> 33) % 2000;
+        unsigned word_odds = 1 + (unsigned)(rng >> 20) % 64;   /* letters per other piece */
+        unsigned multibyte_odds = (unsigned)(rng >> 12) % 3 == 0 ? 30 : 100000;
+        size_t n = 0;
+        while (n < len) {
+            rng = rng * 6364136223846793005u + 1442695040888963407u;
+            unsigned r = (unsigned)(rng >> 32);
+            const char *p = r % multibyte_odds == 0 ? pieces[9 + (r >> 8) % 5]
+                            : r % (word_odds + 1) != 0 ? pieces[(r >> 8) % 4 == 3 ? 8 : (r >> 8) % 3]
+                                                       : pieces[3 + (r >> 8) % 6];
+            size_t pl = strlen(p);
+            memcpy(text + n, p, pl);
+            n += pl;
+        }
+        tc_tokenizer_options wide = {(c & 1) != 0, (tc_strip_accents)(c / 2 % 3), false};
+        tc_tokenizer_options port = wide;
+        port.portable = true;
+        tc_token_list x, y;
+        char err[TC_ERR_LEN];
+        tc_status sx = tc_tokenize(&wide, a, text, n, &x, err);
+        tc_status sy = tc_tokenize(&port, b, text, n, &y, err);
+        cases_run++;
+        bool same = sx == TC_OK && sy == TC_OK && x.count == y.count;
+        size_t out_len = 0;
+        for (size_t k = 0; same && k < x.count; k++) {
+            same = x.tokens[k].off == y.tokens[k].off && x.tokens[k].len == y.tokens[k].len &&
+                   memcmp(x.text + x.tokens[k].off, y.text + y.tokens[k].off,
+                          x.tokens[k].len) == 0;
+            out_len = x.tokens[k].off + x.tokens[k].len;
+        }
+        same = same && memcmp(x.text, y.text, out_len) == 0;
+        tokens += sx == TC_OK ? x.count : 0;
+        if (!same && mismatches++ == 0)
+            snprintf(first, sizeof first, "case %d (%zu bytes, lowercase %d, strip %d): %zu vs %zu tokens",
+                     c, n, wide.lowercase, (int)wide.strip_accents, x.count, y.count);
+    }
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (!__builtin_cpu_supports("avx512bw") || !__builtin_cpu_supports("avx512vbmi2"))
+        printf("(no AVX-512 BW+VBMI2 on this CPU: both sides ran the portable path)\n");
+#endif
+    TC_CHECK(mismatches == 0 && tokens > 100000,
+             "%zu of %zu random texts differ (%zu tokens); first: %s", mismatches, cases_run,
+             tokens, first);
+out:
+    free(text);
+    tc_tokenizer_scratch_free(&a);
+    tc_tokenizer_scratch_free(&b);
+}
+
 TC_TESTS(TC_TEST(test_sklearn_cases), TC_TEST(test_ascii_table), TC_TEST(test_invalid_utf8),
          TC_TEST(test_too_big), TC_TEST(test_growth_and_reuse), TC_TEST(test_sigma_long_context),
-         TC_TEST(test_block_edges_random))
+         TC_TEST(test_block_edges_random), TC_TEST(test_wide_matches_portable))
