@@ -336,7 +336,7 @@ TC_AVX512_TARGET static bool block64(const unsigned char *src, unsigned char *ds
             const __m512i len = _mm512_sub_epi64(e64, s64);
             const __m512i t = _mm512_or_si512(_mm512_add_epi64(base, s64),
                                               _mm512_slli_epi64(len, 32));
-            const __mmask8 valid = nr - k >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << (nr - k)) - 1);
+            const __mmask8 valid = (__mmask8)(nr - k >= 8 ? 0xFFu : (1u << (nr - k)) - 1u);
             const __mmask8 keep = _mm512_mask_cmpge_epu64_mask(valid, len, two);
             _mm512_mask_compressstoreu_epi64((void *)(tok + n), keep, t);
             n += (size_t)__builtin_popcount(keep);
