@@ -176,11 +176,11 @@ static void worker_follow(worker *w, const loaded_model *lm)
     w->model_id = w->inv != NULL ? lm->id : 0;
 }
 
-/* The invoker for rq's model: the thread's, or (a request begun before a reload that
- * this thread has already followed) the request's own. NULL: out of memory. */
-static tc_invoker *invoker_for(server *s, request *rq)
+/* The invoker for rq's model: the thread's (w, NULL if it has none), or (a request
+ * begun before a reload that this thread has already followed) the request's own.
+ * NULL: out of memory. */
+static tc_invoker *invoker_for(worker *w, request *rq)
 {
-    worker *w = get_worker(s);
     if (w != NULL && w->inv != NULL && w->model_id == rq->lm->id)
         return w->inv;
     if (rq->own_inv == NULL)
@@ -354,7 +354,7 @@ static enum MHD_Result finish_invoke(server *s, struct MHD_Connection *c, reques
         return respond_error(c, rq, 413, msg);
     }
     worker *w = get_worker(s);
-    tc_invoker *inv = invoker_for(s, rq);
+    tc_invoker *inv = invoker_for(w, rq);
     if (w == NULL || inv == NULL)
         return respond_error(c, rq, 500, "out of memory");
     tc_invoke_response iresp;
@@ -384,7 +384,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         rq->bytes_in += n;
         if (rq->rt != R_INVOKE || rq->too_big)
             return MHD_YES;  /* drained and dropped */
-        tc_invoker *inv = invoker_for(s, rq);
+        tc_invoker *inv = invoker_for(get_worker(s), rq);
         if (rq->bytes_in > s->cfg.max_payload_bytes || inv == NULL) {
             rq->too_big = true;  /* (no invoker: out of memory, answered 413 as before) */
             tc_invocation_free(&rq->iv);
