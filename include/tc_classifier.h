@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "tc_output.h"
 #include "tc_sparse.h"
 #include "tc_status.h"
 
@@ -41,8 +42,6 @@ typedef enum tc_svm_origin {
     TC_SVM_LIBSVM    /* libsvm 3.24 (svm-train/svm-predict -b 1): closed form for 2
                         classes; with probabilities label = argmax p */
 } tc_svm_origin;
-
-typedef enum tc_output_kind { TC_OUTPUT_PROBABILITIES, TC_OUTPUT_SCORES } tc_output_kind;
 
 typedef struct tc_classifier_config {
     tc_classifier_type type;

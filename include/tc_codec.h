@@ -35,7 +35,7 @@
 #include <stddef.h>
 
 #include "tc_buf.h"
-#include "tc_model.h"
+#include "tc_output.h"
 #include "tc_status.h"
 
 typedef enum tc_format { TC_FMT_TEXT, TC_FMT_CSV, TC_FMT_JSON, TC_FMT_JSONLINES } tc_format;
@@ -106,12 +106,13 @@ tc_status tc_body_decoder_end(tc_body_decoder *d, tc_records *scratch, tc_record
  * hold a comma, quote or line break. */
 typedef struct tc_encoder {
     tc_format fmt;
-    const tc_model *model;
+    const tc_output_schema *schema;
     tc_buf *out;
     size_t count;
 } tc_encoder;
 
-bool tc_encoder_begin(tc_encoder *e, tc_format fmt, const tc_model *m, tc_buf *out);
+/* schema (class names, output kind) must outlive the encoder's use. */
+bool tc_encoder_begin(tc_encoder *e, tc_format fmt, const tc_output_schema *schema, tc_buf *out);
 bool tc_encoder_add(tc_encoder *e, const tc_prediction *p);
 bool tc_encoder_end(tc_encoder *e);
 

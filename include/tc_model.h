@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "tc_classifier.h"
+#include "tc_output.h"
 #include "tc_status.h"
 
 #define TC_MODEL_FORMAT "textclf-model"
@@ -27,11 +28,6 @@ typedef struct tc_model_load_options {
     bool skip_golden;     /* tests of the loader only; serve/check never set it */
 } tc_model_load_options;
 
-typedef struct tc_prediction {
-    size_t label;          /* class index */
-    const double *values;  /* n_classes probabilities or scores, owned by the workspace */
-} tc_prediction;
-
 /* opt may be NULL (defaults). */
 tc_status tc_model_load(const char *dir, const tc_model_load_options *opt,
                         tc_model **out, char *err);
@@ -40,6 +36,8 @@ void tc_model_free(tc_model **m);
 size_t tc_model_n_classes(const tc_model *m);
 const char *tc_model_class_name(const tc_model *m, size_t i);  /* NUL-terminated UTF-8 */
 tc_output_kind tc_model_output(const tc_model *m);
+/* Class names and output kind, for the response encoder; owned by the model. */
+const tc_output_schema *tc_model_output_schema(const tc_model *m);
 const char *tc_model_name(const tc_model *m);
 size_t tc_model_n_features(const tc_model *m);
 /* One-line description of the classifier for `textclf check`, e.g.
@@ -52,7 +50,8 @@ tc_workspace *tc_workspace_new(const tc_model *m);
 void tc_workspace_free(tc_workspace **ws);
 
 /* Classifies one UTF-8 document. Invalid UTF-8 -> TC_EINPUT with the byte offset in
- * err. out->values stays valid until the next call with the same workspace. */
+ * err. out->values (owned by the workspace) stays valid until the next call with the
+ * same workspace. */
 tc_status tc_model_predict(const tc_model *m, tc_workspace *ws, const char *text,
                            size_t len, tc_prediction *out, char *err);
 

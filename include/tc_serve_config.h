@@ -32,9 +32,8 @@
 #include <stdio.h>
 
 #include "tc_codec.h"
+#include "tc_log.h"
 #include "tc_status.h"
-
-typedef enum tc_log_level { TC_LOG_ERROR, TC_LOG_WARN, TC_LOG_INFO, TC_LOG_DEBUG } tc_log_level;
 
 typedef struct tc_serve_config {
     const char *model_dir;      /* borrowed from argv or the environment */

@@ -1150,10 +1150,10 @@ tc_status tc_body_decoder_end(tc_body_decoder *d, tc_records *scratch, tc_record
 
 /* ---- encoding ----------------------------------------------------------------------------- */
 
-bool tc_encoder_begin(tc_encoder *e, tc_format fmt, const tc_model *m, tc_buf *out)
+bool tc_encoder_begin(tc_encoder *e, tc_format fmt, const tc_output_schema *schema, tc_buf *out)
 {
     e->fmt = fmt;
-    e->model = m;
+    e->schema = schema;
     e->out = out;
     e->count = 0;
     if (fmt == TC_FMT_JSON)
@@ -1176,16 +1176,15 @@ static bool csv_cell(tc_buf *b, const char *s)
 static bool json_object(tc_encoder *e, const tc_prediction *p)
 {
     tc_buf *b = e->out;
-    const tc_model *m = e->model;
-    const char *label = tc_model_class_name(m, p->label);
+    const tc_output_schema *sc = e->schema;
+    const char *label = sc->class_names[p->label];
     bool ok = tc_buf_append_str(b, "{\"label\":") &&
               tc_buf_append_json_string(b, label, strlen(label)) &&
-              tc_buf_append_str(b, tc_model_output(m) == TC_OUTPUT_PROBABILITIES
-                                       ? ",\"probabilities\":{"
-                                       : ",\"scores\":{");
-    size_t k = tc_model_n_classes(m);
+              tc_buf_append_str(b, sc->kind == TC_OUTPUT_PROBABILITIES ? ",\"probabilities\":{"
+                                                                       : ",\"scores\":{");
+    size_t k = sc->n_classes;
     for (size_t i = 0; ok && i < k; i++) {
-        const char *name = tc_model_class_name(m, i);
+        const char *name = sc->class_names[i];
         ok = (i == 0 || tc_buf_append_char(b, ',')) &&
              tc_buf_append_json_string(b, name, strlen(name)) && tc_buf_append_char(b, ':') &&
              tc_buf_append_double(b, p->values[i]);
@@ -1206,8 +1205,8 @@ bool tc_encoder_add(tc_encoder *e, const tc_prediction *p)
         break;
     case TC_FMT_CSV:
     case TC_FMT_TEXT: {
-        ok = csv_cell(b, tc_model_class_name(e->model, p->label));
-        size_t k = tc_model_n_classes(e->model);
+        ok = csv_cell(b, e->schema->class_names[p->label]);
+        size_t k = e->schema->n_classes;
         for (size_t i = 0; ok && i < k; i++)
             ok = tc_buf_append_char(b, ',') && tc_buf_append_double(b, p->values[i]);
         ok = ok && tc_buf_append_char(b, '\n');

@@ -141,7 +141,7 @@ void tc_invocation_begin(tc_invocation *iv, const tc_invoke_request *req)
     tc_buf_clear(&iv->out);
     iv->predicted = TC_OK;
     iv->predict_err[0] = '\0';
-    if (iv->negotiated == TC_OK && !tc_encoder_begin(&iv->enc, iv->out_fmt, iv->model, &iv->out))
+    if (iv->negotiated == TC_OK && !tc_encoder_begin(&iv->enc, iv->out_fmt, tc_model_output_schema(iv->model), &iv->out))
         prediction_failed(iv, TC_ENOMEM, k_encode_oom);
 }
 

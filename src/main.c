@@ -36,6 +36,7 @@
 
 #include "tc_buf.h"
 #include "tc_codec.h"
+#include "tc_log.h"
 #include "tc_model.h"
 #include "tc_server.h"
 #include "tc_status.h"
@@ -175,13 +176,14 @@ static int cmd_check(int argc, char **argv)
     int rc = parse_options(argc, argv, false, &o);
     if (rc >= 0)
         return rc;
+    tc_log_setup("textclf check", TC_LOG_INFO);
     char err[TC_ERR_LEN] = "";
     tc_model *m = NULL;
     double t0 = now_ms();
     tc_status st = tc_model_load(o.model, NULL, &m, err);
     double ms = now_ms() - t0;
     if (st != TC_OK) {
-        fprintf(stderr, "textclf check: %s: %s\n", tc_status_name(st), err);
+        TC_LOG(TC_LOG_ERROR, "%s: %s", tc_status_name(st), err);
         printf("FAILED %s\n", o.model);
         return 1;
     }
@@ -225,7 +227,7 @@ static void classify_range(worker *w)
     char err[TC_ERR_LEN];
     /* The same encoder as the HTTP service's application/jsonlines responses. */
     tc_encoder enc;
-    if (!tc_encoder_begin(&enc, TC_FMT_JSONLINES, w->model, out)) {
+    if (!tc_encoder_begin(&enc, TC_FMT_JSONLINES, tc_model_output_schema(w->model), out)) {
         w->out_of_memory = true;
         return;
     }
@@ -309,11 +311,11 @@ static bool run_batch(worker *ws, unsigned nw, const char *data, size_t len)
             classify_range(&ws[i]);
     for (unsigned i = 0; i < used; i++) {
         if (ws[i].out_of_memory) {
-            fprintf(stderr, "textclf predict: out of memory\n");
+            TC_LOG(TC_LOG_ERROR, "out of memory");
             return false;
         }
         if (!write_all(STDOUT_FILENO, ws[i].out.data, ws[i].out.len)) {
-            fprintf(stderr, "textclf predict: cannot write output: %s\n", strerror(errno));
+            TC_LOG(TC_LOG_ERROR, "cannot write output: %s", strerror(errno));
             return false;
         }
     }
@@ -333,6 +335,7 @@ static int cmd_predict(int argc, char **argv)
     int rc = parse_options(argc, argv, true, &o);
     if (rc >= 0)
         return rc;
+    tc_log_setup("textclf predict", TC_LOG_INFO);
     rc = 1;
     char err[TC_ERR_LEN] = "";
     tc_model *m = NULL;
@@ -345,27 +348,27 @@ static int cmd_predict(int argc, char **argv)
     if (o.input != NULL && strcmp(o.input, "-") != 0) {
         fd = open(o.input, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
-            fprintf(stderr, "textclf predict: %s: cannot open: %s\n", o.input, strerror(errno));
+            TC_LOG(TC_LOG_ERROR, "%s: cannot open: %s", o.input, strerror(errno));
             return 1;
         }
     }
     const char *input_name = fd == STDIN_FILENO ? "standard input" : o.input;
     tc_status st = tc_model_load(o.model, NULL, &m, err);
     if (st != TC_OK) {
-        fprintf(stderr, "textclf predict: %s: %s\n", tc_status_name(st), err);
+        TC_LOG(TC_LOG_ERROR, "%s: %s", tc_status_name(st), err);
         goto done;
     }
     ws = calloc(o.threads, sizeof *ws);
     size_t cap = o.threads > 1 ? READ_BLOCK : READ_BLOCK_1;
     buf = malloc(cap);
     if (ws == NULL || buf == NULL) {
-        fprintf(stderr, "textclf predict: out of memory\n");
+        TC_LOG(TC_LOG_ERROR, "out of memory");
         goto done;
     }
     for (unsigned i = 0; i < o.threads; i++) {
         ws[i].model = m;
         if ((ws[i].ws = tc_workspace_new(m)) == NULL) {
-            fprintf(stderr, "textclf predict: out of memory\n");
+            TC_LOG(TC_LOG_ERROR, "out of memory");
             goto done;
         }
     }
@@ -377,13 +380,13 @@ static int cmd_predict(int argc, char **argv)
         do {
             if (have == cap) {
                 if (cap > SIZE_MAX / 2) {
-                    fprintf(stderr, "textclf predict: input line too long\n");
+                    TC_LOG(TC_LOG_ERROR, "input line too long");
                     input_error = true;
                     goto done;
                 }
                 char *nb = realloc(buf, cap * 2);
                 if (nb == NULL) {
-                    fprintf(stderr, "textclf predict: out of memory (line of %zu bytes)\n", have);
+                    TC_LOG(TC_LOG_ERROR, "out of memory (line of %zu bytes)", have);
                     input_error = true;
                     goto done;
                 }
@@ -394,7 +397,7 @@ static int cmd_predict(int argc, char **argv)
             if (r < 0 && errno == EINTR)
                 continue;
             if (r < 0) {
-                fprintf(stderr, "textclf predict: %s: read error: %s\n", input_name,
+                TC_LOG(TC_LOG_ERROR, "%s: read error: %s", input_name,
                         strerror(errno));
                 input_error = true;
                 goto done;
@@ -421,7 +424,7 @@ static int cmd_predict(int argc, char **argv)
     for (unsigned i = 0; i < o.threads; i++)
         failed += ws[i].failed_lines;
     if (failed > 0)
-        fprintf(stderr, "textclf predict: %zu line%s could not be classified\n", failed,
+        TC_LOG(TC_LOG_WARN, "%zu line%s could not be classified", failed,
                 failed == 1 ? "" : "s");
     rc = failed > 0 ? 1 : 0;
 done:

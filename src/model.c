@@ -42,6 +42,7 @@ struct tc_model {
     char *name;
     char **classes;
     size_t n_classes;
+    tc_output_schema schema;  /* views classes; filled once the classifier is loaded */
     tc_vectorizer *vec;
     tc_classifier *clf;
     int *libsvm_labels;
@@ -748,7 +749,12 @@ tc_status tc_model_load(const char *dir, const tc_model_load_options *opt, tc_mo
         st = tc_fail(err, vec_st, "%s", vec_err);
     else if (job.st != TC_OK)
         st = tc_fail(err, job.st, "%s", job.err);
-    if (st != TC_OK || (st = load_golden(&c, m, err)) != TC_OK)
+    if (st != TC_OK)
+        goto done;
+    m->schema.n_classes = m->n_classes;
+    m->schema.class_names = (const char *const *)m->classes;
+    m->schema.kind = tc_classifier_output(m->clf);
+    if ((st = load_golden(&c, m, err)) != TC_OK)
         goto done;
     if (opt == NULL || !opt->skip_golden) {
         ws = tc_workspace_new(m);
@@ -797,6 +803,7 @@ void tc_model_free(tc_model **mp)
 
 size_t tc_model_n_classes(const tc_model *m) { return m->n_classes; }
 const char *tc_model_class_name(const tc_model *m, size_t i) { return m->classes[i]; }
+const tc_output_schema *tc_model_output_schema(const tc_model *m) { return &m->schema; }
 tc_output_kind tc_model_output(const tc_model *m) { return tc_classifier_output(m->clf); }
 const char *tc_model_name(const tc_model *m) { return m->name; }
 size_t tc_model_n_features(const tc_model *m) { return tc_vectorizer_n_features(m->vec); }

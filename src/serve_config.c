@@ -170,17 +170,10 @@ tc_status tc_serve_config_parse(int argc, char **argv, tc_serve_config *cfg, cha
                            src[O_ACCEPT], val[O_ACCEPT]);
     }
 
-    static const char *const levels[] = {"error", "warn", "info", "debug"};
     cfg->log_level = TC_LOG_INFO;
-    if (val[O_LOGLEVEL] != NULL) {
-        size_t k = 0;
-        while (k < 4 && strcmp(val[O_LOGLEVEL], levels[k]) != 0)
-            k++;
-        if (k == 4)
-            return tc_fail(err, TC_EINPUT, "%s: \"%s\" is not error, warn, info or debug",
-                           src[O_LOGLEVEL], val[O_LOGLEVEL]);
-        cfg->log_level = (tc_log_level)k;
-    }
+    if (val[O_LOGLEVEL] != NULL && tc_log_level_parse(val[O_LOGLEVEL], &cfg->log_level) != 0)
+        return tc_fail(err, TC_EINPUT, "%s: \"%s\" is not error, warn, info or debug",
+                       src[O_LOGLEVEL], val[O_LOGLEVEL]);
 
     unsigned long mct = cfg->threads;
     const char *e = getenv("SAGEMAKER_MAX_CONCURRENT_TRANSFORMS");

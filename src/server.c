@@ -28,6 +28,7 @@
 
 #include "tc_accesslog.h"
 #include "tc_invoke.h"
+#include "tc_log.h"
 #include "tc_model.h"
 #include "tc_serve_config.h"
 
@@ -92,24 +93,6 @@ typedef struct request {
     unsigned status;
     size_t records, bytes_out;
 } request;
-
-static void srv_log(const server *s, tc_log_level lvl, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void srv_log(const server *s, tc_log_level lvl, const char *fmt, ...)
-{
-    if (s != NULL && lvl > s->cfg.log_level)
-        return;
-    static const char *const names[] = {"error", "warn", "info", "debug"};
-    char line[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    fprintf(stderr, "textclf serve: %s: %s\n", names[lvl], line);
-}
 
 static uint64_t now_ns(void)
 {
@@ -550,8 +533,7 @@ static void reload(server *s)
     loaded_model *lm = NULL;
     tc_status st = load_model(s, &lm, err);
     if (st != TC_OK) {
-        srv_log(s, TC_LOG_ERROR,
-                "reload (SIGHUP): cannot load the model from %s: %s (%s); still serving "
+        TC_LOG(TC_LOG_ERROR, "reload (SIGHUP): cannot load the model from %s: %s (%s); still serving "
                 "model \"%s\" (load %llu)",
                 s->cfg.model_dir, err, tc_status_name(st), tc_model_name(s->current->model),
                 (unsigned long long)s->current->id);
@@ -561,8 +543,7 @@ static void reload(server *s)
     loaded_model *old = s->current;
     s->current = lm;
     pthread_mutex_unlock(&s->model_lock);
-    srv_log(s, TC_LOG_INFO,
-            "reload (SIGHUP): serving model \"%s\" (%zu classes, %zu golden samples "
+    TC_LOG(TC_LOG_INFO, "reload (SIGHUP): serving model \"%s\" (%zu classes, %zu golden samples "
             "verified) from %s, load %llu, in %.1f ms; requests in flight finish on load %llu",
             tc_model_name(lm->model), tc_model_n_classes(lm->model),
             tc_model_n_golden(lm->model), s->cfg.model_dir, (unsigned long long)lm->id,
@@ -611,7 +592,7 @@ static void shutdown_daemon(server *s, struct MHD_Daemon *d)
     }
     size_t left = atomic_load(&s->inflight);
     if (left > 0)
-        srv_log(s, TC_LOG_WARN, "%zu requests still running after %d s; stopping anyway", left,
+        TC_LOG(TC_LOG_WARN, "%zu requests still running after %d s; stopping anyway", left,
                 DRAIN_LIMIT_S);
     MHD_stop_daemon(d);
     if (lfd != MHD_INVALID_SOCKET)
@@ -640,6 +621,7 @@ int tc_serve_main(int argc, char **argv)
         return 0;
     }
     const tc_serve_config *cfg = &srv.cfg;
+    tc_log_setup("textclf serve", cfg->log_level);
 #ifdef __GLIBC__
     /* Request bodies and big responses (up to the payload limit) are mmap'd and go back
      * to the system when freed; glibc's adaptive threshold would keep them in the heap
@@ -670,7 +652,7 @@ int tc_serve_main(int argc, char **argv)
 
     tc_status st = load_model(&srv, &srv.current, err);
     if (st != TC_OK) {
-        srv_log(NULL, TC_LOG_ERROR, "cannot load the model from %s: %s (%s)", cfg->model_dir,
+        TC_LOG(TC_LOG_ERROR, "cannot load the model from %s: %s (%s)", cfg->model_dir,
                 err, tc_status_name(st));
         goto done;
     }
@@ -678,7 +660,7 @@ int tc_serve_main(int argc, char **argv)
 
     srv.log = tc_accesslog_new(STDOUT_FILENO, cfg->threads + 1);
     if (srv.log == NULL || pthread_key_create(&srv.worker_key, worker_free) != 0) {
-        srv_log(NULL, TC_LOG_ERROR, "out of memory");
+        TC_LOG(TC_LOG_ERROR, "out of memory");
         goto done;
     }
     key_made = true;
@@ -688,7 +670,7 @@ int tc_serve_main(int argc, char **argv)
     srv.ping = static_response("", NULL);
     srv.exec_params = static_response(srv.exec_body, "application/json");
     if (srv.ping == NULL || srv.exec_params == NULL) {
-        srv_log(NULL, TC_LOG_ERROR, "out of memory");
+        TC_LOG(TC_LOG_ERROR, "out of memory");
         goto done;
     }
 
@@ -702,13 +684,13 @@ int tc_serve_main(int argc, char **argv)
     int ufd = -1;
     if (cfg->unix_socket != NULL) {
         if (unix_listen(cfg->unix_socket, &ufd, err) != TC_OK) {
-            srv_log(NULL, TC_LOG_ERROR, "%s", err);
+            TC_LOG(TC_LOG_ERROR, "%s", err);
             goto done;
         }
     } else {
         socklen_t sl = 0;
         if (resolve(&srv, &ss, &sl, &v6, err) != TC_OK) {
-            srv_log(NULL, TC_LOG_ERROR, "%s", err);
+            TC_LOG(TC_LOG_ERROR, "%s", err);
             goto done;
         }
         if (v6)
@@ -733,9 +715,9 @@ int tc_serve_main(int argc, char **argv)
         if (ufd >= 0)
             close(ufd);
         if (cfg->unix_socket != NULL)
-            srv_log(NULL, TC_LOG_ERROR, "cannot serve on unix:%s", cfg->unix_socket);
+            TC_LOG(TC_LOG_ERROR, "cannot serve on unix:%s", cfg->unix_socket);
         else
-            srv_log(NULL, TC_LOG_ERROR, "cannot listen on %s:%u (address in use, or not allowed)",
+            TC_LOG(TC_LOG_ERROR, "cannot listen on %s:%u (address in use, or not allowed)",
                     cfg->host, cfg->port);
         goto done;
     }
@@ -747,8 +729,7 @@ int tc_serve_main(int argc, char **argv)
         snprintf(where, sizeof where, "http://%s%s%s:%u/", v6 ? "[" : "", cfg->host,
                  v6 ? "]" : "", di != NULL ? (unsigned)di->port : cfg->port);
     }
-    srv_log(&srv, TC_LOG_INFO,
-            "ready: model \"%s\" (%zu classes, %zu golden samples verified) from %s, "
+    TC_LOG(TC_LOG_INFO, "ready: model \"%s\" (%zu classes, %zu golden samples verified) from %s, "
             "listening on %s (threads %u, max payload %u MiB, timeout %u s); "
             "model load %.1f ms, start %.1f ms",
             tc_model_name(srv.current->model), tc_model_n_classes(srv.current->model),
@@ -757,13 +738,13 @@ int tc_serve_main(int argc, char **argv)
             (double)(now_ns() - t_start) / 1e6);
 
     int sig = wait_for_signal(&srv, &set);
-    srv_log(&srv, TC_LOG_INFO, "%s: no new connections; finishing %zu in-flight requests",
+    TC_LOG(TC_LOG_INFO, "%s: no new connections; finishing %zu in-flight requests",
             sig == SIGTERM ? "SIGTERM" : "SIGINT", atomic_load(&srv.inflight));
     shutdown_daemon(&srv, d);
     d = NULL;
     if (cfg->unix_socket != NULL)
         unlink(cfg->unix_socket);
-    srv_log(&srv, TC_LOG_INFO, "stopped");
+    TC_LOG(TC_LOG_INFO, "stopped");
     rc = 0;
 
 done:

@@ -38,7 +38,7 @@ static inline void oracle_invoke(const tc_model *m, tc_workspace *ws, tc_records
     snprintf(msg, sizeof msg, "%s", err);
     size_t n = st == TC_OK ? tc_records_count(records) : 0;
     tc_encoder enc;
-    bool ok = st != TC_OK || tc_encoder_begin(&enc, out_fmt, m, out);
+    bool ok = st != TC_OK || tc_encoder_begin(&enc, out_fmt, tc_model_output_schema(m), out);
     for (size_t i = 0; st == TC_OK && ok && i < n; i++) {
         size_t len;
         const char *text = tc_records_text(records, i, &len);

@@ -1,7 +1,8 @@
 /*
  * tc_test.h - minimal unit-test harness. A test file defines test functions and a
  * table; each function reports through TC_CHECK. Output per test function:
- *   "PASS <file>/<test>" or "FAIL <file>/<test>: <first failed check>"
+ *   "PASS <file>/<test>", "FAIL <file>/<test>: <first failed check>", or
+ *   "SKIP <file>/<test>: <why>" (TC_SKIP)
  * which tests/run.sh counts. Exit status is 1 if any test failed.
  *
  *   static void test_empty(void) { TC_CHECK(f("") == 0, "f(\"\") = %d", f("")); }
@@ -16,6 +17,11 @@
 
 static int tc_test_failed_checks;
 static char tc_test_first_failure[1024];
+static char tc_test_skip_reason[256];
+
+/* Marks the running test skipped (it can't run on this machine): the harness prints
+ * "SKIP <file>/<test>: <why>" instead of PASS. A test that also failed a check is a FAIL. */
+#define TC_SKIP(...) snprintf(tc_test_skip_reason, sizeof tc_test_skip_reason, __VA_ARGS__)
 
 #define TC_CHECK(cond, ...)                                                        \
     do {                                                                           \
@@ -51,8 +57,11 @@ static int tc_test_run(const char *file, const tc_test_case *cases, size_t n)
     for (size_t i = 0; i < n; i++) {
         tc_test_failed_checks = 0;
         tc_test_first_failure[0] = '\0';
+        tc_test_skip_reason[0] = '\0';
         cases[i].fn();
-        if (tc_test_failed_checks == 0) {
+        if (tc_test_failed_checks == 0 && tc_test_skip_reason[0] != '\0') {
+            printf("SKIP %s/%s: %s\n", base, cases[i].name, tc_test_skip_reason);
+        } else if (tc_test_failed_checks == 0) {
             printf("PASS %s/%s\n", base, cases[i].name);
         } else {
             printf("FAIL %s/%s: %s (%d failed checks)\n", base, cases[i].name,

@@ -41,7 +41,7 @@ static void expect_one(tc_format fmt, size_t i, tc_buf *want)
     if (st != TC_OK)
         return;
     tc_encoder e;
-    tc_encoder_begin(&e, fmt == TC_FMT_JSON ? TC_FMT_JSONLINES : fmt, g_model, want);
+    tc_encoder_begin(&e, fmt == TC_FMT_JSON ? TC_FMT_JSONLINES : fmt, tc_model_output_schema(g_model), want);
     tc_encoder_add(&e, &p);
 }
 
