@@ -7,6 +7,7 @@ Expected predictions come from `textclf predict` on the same texts, a separate c
 path through the CLI (the parity suites tie that to scikit-learn).
 """
 import argparse
+import atexit
 import http.client
 import json
 import os
@@ -40,7 +41,13 @@ def finish():
     sys.exit(1 if _failures else 0)
 
 
+def _on_sigterm(signum, frame):
+    # tests/run.sh's timeout: unwind (finally blocks stop their servers), then exit.
+    raise SystemExit("stopped by SIGTERM (tests/run.sh timeout?): stopping the servers started")
+
+
 def parse_args():
+    signal.signal(signal.SIGTERM, _on_sigterm)
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.path.join(REPO, "build", "textclf"))
     ap.add_argument("--build", default=os.path.join(REPO, "build"))
@@ -68,6 +75,41 @@ def free_ports(n):
     for s in socks:
         s.close()
     return ports
+
+
+def wait_for(cond, timeout=20, interval=0.02):
+    """Polls cond() until it returns a true value or `timeout` s have passed; returns its
+    last value. (Instead of sleeping a fixed time on a machine of unknown load.)"""
+    deadline = time.monotonic() + timeout
+    while True:
+        v = cond()
+        if v or time.monotonic() >= deadline:
+            return v
+        time.sleep(interval)
+
+
+def accepts(port):
+    """True if something accepts TCP connections on 127.0.0.1:port."""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    # a zombie (exited, not yet reaped) is not alive
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 # ---- model -----------------------------------------------------------------------------
@@ -109,14 +151,15 @@ def export_tiny_model(out_dir, classes=("negative", "positive")):
 
 
 def find_model(binary, tmp):
-    """models/sentiment-en when it loads, else a tiny model exported into tmp."""
+    """The committed models/sentiment-en. It is part of the repository, so if it does not
+    load that is a failure (a loader regression), never a reason to test something
+    smaller: FAIL and exit."""
     m = os.path.join(REPO, "models", "sentiment-en")
-    if os.path.isfile(os.path.join(m, "manifest.json")):
-        r = subprocess.run([binary, "check", "--model", m], capture_output=True)
-        if r.returncode == 0:
-            return m
-    print("(models/sentiment-en missing or not loadable: exporting a tiny model)", flush=True)
-    return export_tiny_model(os.path.join(tmp, "tiny"))
+    r = subprocess.run([binary, "check", "--model", m], capture_output=True)
+    if check("model/committed models/sentiment-en loads (textclf check)", r.returncode == 0,
+             "exit %d: %s" % (r.returncode, r.stderr.decode("utf-8", "replace")[-400:])):
+        return m
+    finish()
 
 
 def predict_cli(binary, model, texts):
@@ -150,8 +193,23 @@ def classes_of(pred):
 
 # ---- processes -------------------------------------------------------------------------
 
+_procs = []
+
+
+@atexit.register
+def _kill_leftovers():
+    """Servers still running when the test exits (an exception, a timeout) are killed
+    with their process groups, so none outlives the suite."""
+    for p in _procs:
+        if p.p.poll() is None:
+            try:
+                os.killpg(p.p.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+
 class Proc:
-    """A server process with stdout/stderr captured to files."""
+    """A server process (in a session of its own) with stdout/stderr captured to files."""
 
     def __init__(self, argv, env=None, cwd=REPO):
         self.dir = tempfile.mkdtemp(prefix="textclf-it-")
@@ -167,6 +225,7 @@ class Proc:
         full_env.update(env or {})
         self.p = subprocess.Popen(argv, stdout=self._out, stderr=self._err, env=full_env,
                                   cwd=cwd, start_new_session=True)
+        _procs.append(self)
 
     def stderr(self):
         with open(self.err_path, "rb") as f:
