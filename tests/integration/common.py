@@ -313,6 +313,15 @@ def wait_ping(port, proc, timeout=30):
     return False
 
 
+def rss_kb(pid, field="VmRSS"):
+    """A memory figure of /proc/PID/status in KiB (VmRSS, RssAnon, ...); 0 if absent."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
 # ---- HTTP ------------------------------------------------------------------------------
 
 def request(port, method, path, body=None, headers=None, timeout=30, conn=None):

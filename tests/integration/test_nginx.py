@@ -18,6 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common as C  # noqa: E402
 from common import check  # noqa: E402
 import test_http as H  # noqa: E402
+import test_streaming as S  # noqa: E402
 
 SERVE = os.path.join(C.REPO, "docker", "serve")
 NGINX = "/usr/sbin/nginx"
@@ -418,8 +419,8 @@ def main():
             test_basic(port, dport, args.bin, model, expected, classes, key)
             test_nginx_limits(port)
             H.test_concurrency(port, args.bin, model, label="via nginx")
-            H.test_slow_client(port, label="via nginx")
-            H.test_streamed_uploads(port, label="via nginx")
+            S.test_slow_client(port, label="via nginx")
+            S.test_streamed_uploads(port, label="via nginx")
             test_bodies_not_spilled(port, proc)
             check("nginx/stack alive after the tests", proc.alive(), proc.stderr()[-400:])
         finally:
