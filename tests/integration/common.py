@@ -56,6 +56,18 @@ def parse_args():
     return a
 
 
+def run_main(prefix, body):
+    """An integration test program: its arguments, a temporary directory, the committed
+    model, then body(args, model, tmp), then the closing count."""
+    args = parse_args()
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    try:
+        body(args, find_model(args.bin, tmp), tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    finish()
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -297,6 +309,28 @@ def start_daemon(binary, model, extra=(), env=None, port=0, timeout=30):
         time.sleep(0.005)
     proc.cleanup()
     raise RuntimeError("daemon not ready after %d s" % timeout)
+
+
+def or_fail(label, start, *args, **kw):
+    """start(*args, **kw) (start_daemon, test_nginx's start_stack), or a FAIL line naming
+    label and None when the server does not get ready."""
+    try:
+        return start(*args, **kw)
+    except RuntimeError as e:
+        check(label, False, str(e))
+        return None
+
+
+def check_sigterm_midway(label, port, proc, body, n, wait):
+    """Uploads body (n lines) in slices, sending SIGTERM midway, and checks that the
+    request completes; returns the exit status of proc (None if it has not exited after
+    `wait` s)."""
+    result = upload_and_signal(port, body, proc)
+    rc = proc.wait(wait)
+    st, _, out = result.get("resp", (0, {}, b""))
+    check("%s: request in flight completes" % label, st == 200 and out.count(b"\n") == n,
+          "status %d, %d lines, err %s" % (st, out.count(b"\n"), result.get("err")))
+    return rc
 
 
 def wait_ping(port, proc, timeout=30):

@@ -14,7 +14,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -45,12 +44,7 @@ def rewrite_line(model, out, name, index, edit):
 
 
 def started(binary, model, label, extra=(), env=None):
-    """start_daemon, or a FAIL line and None."""
-    try:
-        return C.start_daemon(binary, model, extra=list(extra), env=env)
-    except RuntimeError as e:
-        check("%s: daemon starts" % label, False, str(e))
-        return None
+    return C.or_fail("%s: daemon starts" % label, C.start_daemon, binary, model, extra=list(extra), env=env)
 
 
 def consecutive_free_ports():
@@ -354,22 +348,19 @@ def test_execution_parameters_defaults(binary, model):
             proc.cleanup()
 
 
+def tests(args, model, tmp):
+    test_help(args.bin)
+    test_env_config(args.bin, model)
+    test_execution_parameters_defaults(args.bin, model)
+    test_max_records(args.bin, model)
+    test_timeout(args.bin, model)
+    test_default_accept_flag(args.bin, model)
+    test_log_level(args.bin, model, tmp)
+    test_bad_model(args.bin, model, tmp)
+
+
 def main():
-    args = C.parse_args()
-    tmp = tempfile.mkdtemp(prefix="textclf-config-")
-    try:
-        model = C.find_model(args.bin, tmp)
-        test_help(args.bin)
-        test_env_config(args.bin, model)
-        test_execution_parameters_defaults(args.bin, model)
-        test_max_records(args.bin, model)
-        test_timeout(args.bin, model)
-        test_default_accept_flag(args.bin, model)
-        test_log_level(args.bin, model, tmp)
-        test_bad_model(args.bin, model, tmp)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    C.finish()
+    C.run_main("textclf-config-", tests)
 
 
 if __name__ == "__main__":

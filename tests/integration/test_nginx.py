@@ -123,12 +123,7 @@ def test_sigterm(binary, model):
     proc, port, dport = start_stack(binary, model)
     kids = children(proc.p.pid)
     body, n = H.big_body(4 * 1024 * 1024)
-    # Blocks until the response is read (socket timeout 60 s); signals proc midway.
-    result = C.upload_and_signal(port, body, proc)
-    rc = proc.wait(40)
-    st, _, out = result.get("resp", (0, {}, b""))
-    check("nginx/sigterm: request in flight completes", st == 200 and out.count(b"\n") == n,
-          "status %d, %d lines, err %s" % (st, out.count(b"\n"), result.get("err")))
+    rc = C.check_sigterm_midway("nginx/sigterm", port, proc, body, n, 40)
     check("nginx/sigterm: docker/serve exits 0", rc == 0, "exit %r: %s" % (rc, proc.stderr()[-600:]))
     left = all_gone(kids)
     check("nginx/sigterm: daemon and nginx are gone", not left, "still running: %r" % left)
@@ -215,11 +210,11 @@ def test_bad_model_and_fallback(binary, model, tmp):
 
 
 def test_env_limit(binary, model):
-    try:
-        proc, port, _ = start_stack(binary, model, extra_env={"SAGEMAKER_MAX_PAYLOAD_IN_MB": "1"})
-    except RuntimeError as e:
-        check("nginx/SAGEMAKER_MAX_PAYLOAD_IN_MB=1", False, str(e))
+    s = C.or_fail("nginx/SAGEMAKER_MAX_PAYLOAD_IN_MB=1", start_stack, binary, model,
+                  extra_env={"SAGEMAKER_MAX_PAYLOAD_IN_MB": "1"})
+    if s is None:
         return
+    proc, port, _ = s
     try:
         H.test_payload_limits(port, mb=1, label="via nginx, SAGEMAKER_MAX_PAYLOAD_IN_MB=1:")
         st, _, data = C.request(port, "GET", "/execution-parameters")
@@ -233,11 +228,11 @@ def test_idle_upstream(binary, model):
     """Kept-alive daemon connections idle past the daemon's timeout are not reused
     (that would be a 502): SAGEMAKER_MODEL_SERVER_TIMEOUT=2, requests 3 s apart. A
     client that stalls mid-body is cut off by nginx before the daemon's timeout."""
-    try:
-        proc, port, _ = start_stack(binary, model, extra_env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "2"})
-    except RuntimeError as e:
-        check("nginx/idle upstream connections", False, str(e))
+    s = C.or_fail("nginx/idle upstream connections", start_stack, binary, model,
+                  extra_env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "2"})
+    if s is None:
         return
+    proc, port, _ = s
     try:
         statuses = []
         for i in range(3):
@@ -252,11 +247,11 @@ def test_idle_upstream(binary, model):
     # off by nginx (client_body_timeout: half the daemon's timeout) before the daemon
     # drops the idle upstream connection, which nginx would report as a 502 "model
     # server is not answering". Daemon timeout 6 s: nginx cuts at 3 s, with 3 s to spare.
-    try:
-        proc, port, _ = start_stack(binary, model, extra_env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "6"})
-    except RuntimeError as e:
-        check("nginx/stalled body", False, str(e))
+    s = C.or_fail("nginx/stalled body", start_stack, binary, model,
+                  extra_env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "6"})
+    if s is None:
         return
+    proc, port, _ = s
     try:
         s = socket.create_connection(("127.0.0.1", port), timeout=20)
         try:
@@ -374,11 +369,10 @@ def test_setup_failure(binary, model, tmp):
 
 def test_unix_upstream(binary, model, expected):
     """TEXTCLF_UPSTREAM=unix: nginx reaches the daemon over a unix socket."""
-    try:
-        proc, port, _ = start_stack(binary, model, extra_env={"TEXTCLF_UPSTREAM": "unix"})
-    except RuntimeError as e:
-        check("nginx/unix upstream", False, str(e))
+    s = C.or_fail("nginx/unix upstream", start_stack, binary, model, extra_env={"TEXTCLF_UPSTREAM": "unix"})
+    if s is None:
         return
+    proc, port, _ = s
     try:
         st, _, data = C.invoke(port, json.dumps(H.TEXTS), "application/json", "application/jsonlines")
         got = [json.loads(line) for line in data.decode().splitlines()] if st == 200 else []

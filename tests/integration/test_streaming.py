@@ -8,10 +8,8 @@ same body sent at once.
 """
 import json
 import os
-import shutil
 import socket
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -153,24 +151,21 @@ def test_streamed_uploads(port, label="direct"):
 
 
 
-def main():
-    args = C.parse_args()
-    tmp = tempfile.mkdtemp(prefix="textclf-streaming-")
+def tests(args, model, tmp):
+    proc, port, _ = C.start_daemon(args.bin, model, extra=["--threads", "2"])
     try:
-        model = C.find_model(args.bin, tmp)
-        proc, port, _ = C.start_daemon(args.bin, model, extra=["--threads", "2"])
-        try:
-            test_payload_limits_raw(port)
-            test_slow_client(port)
-            test_streamed_uploads(port)
-            check("daemon alive after all tests", proc.alive(), proc.stderr()[-300:])
-        finally:
-            rc = proc.stop()
-            check("daemon exits 0 on SIGTERM", rc == 0, "exit %r" % rc)
-            proc.cleanup()
+        test_payload_limits_raw(port)
+        test_slow_client(port)
+        test_streamed_uploads(port)
+        check("daemon alive after all tests", proc.alive(), proc.stderr()[-300:])
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    C.finish()
+        rc = proc.stop()
+        check("daemon exits 0 on SIGTERM", rc == 0, "exit %r" % rc)
+        proc.cleanup()
+
+
+def main():
+    C.run_main("textclf-streaming-", tests)
 
 
 if __name__ == "__main__":
