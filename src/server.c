@@ -342,6 +342,7 @@ int tc_serve_main(int argc, char **argv)
     d = start_daemon(&srv, where, sizeof where);
     if (d == NULL)
         goto done;
+    /* first is the slot's now; nothing replaces it before wait_for_signal (this thread). */
     const tc_model *m = tc_live_model_get(first);
     TC_LOG(TC_LOG_INFO,
            "ready: model \"%s\" (%zu classes, %zu golden samples verified) from %s, "
