@@ -23,6 +23,9 @@
  * it with --port.
  *
  * Values are validated; a bad value names its source ("--max-payload-mb", "SAGEMAKER_MAX_PAYLOAD_IN_MB").
+ * The default Accept is kept as given: the server resolves it with the codec's
+ * negotiation at start-up and refuses what that cannot satisfy, naming
+ * default_accept_src (this module knows no media types).
  */
 #ifndef TC_SERVE_CONFIG_H
 #define TC_SERVE_CONFIG_H
@@ -31,7 +34,6 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "tc_codec.h"
 #include "tc_log.h"
 #include "tc_status.h"
 
@@ -45,7 +47,8 @@ typedef struct tc_serve_config {
     size_t max_payload_bytes;   /* max_payload_mb MiB */
     size_t max_records;
     unsigned timeout_s;
-    tc_format default_accept;
+    const char *default_accept; /* NULL: not given (application/json) */
+    const char *default_accept_src; /* "--default-accept" or its environment variable */
     unsigned max_concurrent_transforms;
     const char *batch_strategy; /* "MULTI_RECORD" or "SINGLE_RECORD" */
     tc_log_level log_level;

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-typedef enum opt_kind { OPT_STR, OPT_UINT, OPT_ACCEPT, OPT_LEVEL } opt_kind;
+typedef enum opt_kind { OPT_STR, OPT_UINT } opt_kind;
 
 typedef struct opt_row {
     const char *flag;
@@ -40,7 +40,7 @@ static const opt_row k_opts[N_OPTS] = {
                    "records per request; more -> 413 (default 200000)"},
     [O_TIMEOUT] = {"--timeout", "S", "SAGEMAKER_MODEL_SERVER_TIMEOUT", OPT_UINT, 1, 3600,
                    "idle connection timeout in s (default 60, 600 if SAGEMAKER_BATCH=true)"},
-    [O_ACCEPT] = {"--default-accept", "TYPE", "SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT", OPT_ACCEPT, 0, 0,
+    [O_ACCEPT] = {"--default-accept", "TYPE", "SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT", OPT_STR, 0, 0,
                   "response type for a missing Accept or */* (default application/json)"},
     [O_LOGLEVEL] = {"--log-level", "L", "TEXTCLF_LOG_LEVEL", OPT_STR, 0, 0,
                     "error|warn|info|debug; info logs every request (default info)"},
@@ -159,16 +159,8 @@ tc_status tc_serve_config_parse(int argc, char **argv, tc_serve_config *cfg, cha
     cfg->max_records = (size_t)u[O_RECORDS];
     cfg->timeout_s = (unsigned)u[O_TIMEOUT];
 
-    cfg->default_accept = TC_FMT_JSON;
-    if (val[O_ACCEPT] != NULL) {
-        char aerr[TC_ERR_LEN];
-        if (tc_codec_response_format(val[O_ACCEPT], TC_FMT_JSON, &cfg->default_accept, aerr) !=
-            TC_OK)
-            return tc_fail(err, TC_EINPUT,
-                           "%s: \"%s\" is not application/json, application/jsonlines or "
-                           "text/csv",
-                           src[O_ACCEPT], val[O_ACCEPT]);
-    }
+    cfg->default_accept = val[O_ACCEPT];
+    cfg->default_accept_src = src[O_ACCEPT];
 
     cfg->log_level = TC_LOG_INFO;
     if (val[O_LOGLEVEL] != NULL && tc_log_level_parse(val[O_LOGLEVEL], &cfg->log_level) != 0)

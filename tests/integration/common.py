@@ -7,6 +7,7 @@ Expected predictions come from `textclf predict` on the same texts, a separate c
 path through the CLI (the parity suites tie that to scikit-learn).
 """
 import argparse
+import atexit
 import http.client
 import json
 import os
@@ -40,13 +41,31 @@ def finish():
     sys.exit(1 if _failures else 0)
 
 
+def _on_sigterm(signum, frame):
+    # tests/run.sh's timeout: unwind (finally blocks stop their servers), then exit.
+    raise SystemExit("stopped by SIGTERM (tests/run.sh timeout?): stopping the servers started")
+
+
 def parse_args():
+    signal.signal(signal.SIGTERM, _on_sigterm)
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.path.join(REPO, "build", "textclf"))
     ap.add_argument("--build", default=os.path.join(REPO, "build"))
     a = ap.parse_args()
     a.bin = os.path.abspath(a.bin)
     return a
+
+
+def run_main(prefix, body):
+    """An integration test program: its arguments, a temporary directory, the committed
+    model, then body(args, model, tmp), then the closing count."""
+    args = parse_args()
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    try:
+        body(args, find_model(args.bin, tmp), tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    finish()
 
 
 def free_port():
@@ -68,6 +87,41 @@ def free_ports(n):
     for s in socks:
         s.close()
     return ports
+
+
+def wait_for(cond, timeout=20, interval=0.02):
+    """Polls cond() until it returns a true value or `timeout` s have passed; returns its
+    last value. (Instead of sleeping a fixed time on a machine of unknown load.)"""
+    deadline = time.monotonic() + timeout
+    while True:
+        v = cond()
+        if v or time.monotonic() >= deadline:
+            return v
+        time.sleep(interval)
+
+
+def accepts(port):
+    """True if something accepts TCP connections on 127.0.0.1:port."""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    # a zombie (exited, not yet reaped) is not alive
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 # ---- model -----------------------------------------------------------------------------
@@ -109,14 +163,15 @@ def export_tiny_model(out_dir, classes=("negative", "positive")):
 
 
 def find_model(binary, tmp):
-    """models/sentiment-en when it loads, else a tiny model exported into tmp."""
+    """The committed models/sentiment-en. It is part of the repository, so if it does not
+    load that is a failure (a loader regression), never a reason to test something
+    smaller: FAIL and exit."""
     m = os.path.join(REPO, "models", "sentiment-en")
-    if os.path.isfile(os.path.join(m, "manifest.json")):
-        r = subprocess.run([binary, "check", "--model", m], capture_output=True)
-        if r.returncode == 0:
-            return m
-    print("(models/sentiment-en missing or not loadable: exporting a tiny model)", flush=True)
-    return export_tiny_model(os.path.join(tmp, "tiny"))
+    r = subprocess.run([binary, "check", "--model", m], capture_output=True)
+    if check("model/committed models/sentiment-en loads (textclf check)", r.returncode == 0,
+             "exit %d: %s" % (r.returncode, r.stderr.decode("utf-8", "replace")[-400:])):
+        return m
+    finish()
 
 
 def predict_cli(binary, model, texts):
@@ -150,8 +205,23 @@ def classes_of(pred):
 
 # ---- processes -------------------------------------------------------------------------
 
+_procs = []
+
+
+@atexit.register
+def _kill_leftovers():
+    """Servers still running when the test exits (an exception, a timeout) are killed
+    with their process groups, so none outlives the suite."""
+    for p in _procs:
+        if p.p.poll() is None:
+            try:
+                os.killpg(p.p.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+
 class Proc:
-    """A server process with stdout/stderr captured to files."""
+    """A server process (in a session of its own) with stdout/stderr captured to files."""
 
     def __init__(self, argv, env=None, cwd=REPO):
         self.dir = tempfile.mkdtemp(prefix="textclf-it-")
@@ -167,6 +237,7 @@ class Proc:
         full_env.update(env or {})
         self.p = subprocess.Popen(argv, stdout=self._out, stderr=self._err, env=full_env,
                                   cwd=cwd, start_new_session=True)
+        _procs.append(self)
 
     def stderr(self):
         with open(self.err_path, "rb") as f:
@@ -240,6 +311,28 @@ def start_daemon(binary, model, extra=(), env=None, port=0, timeout=30):
     raise RuntimeError("daemon not ready after %d s" % timeout)
 
 
+def or_fail(label, start, *args, **kw):
+    """start(*args, **kw) (start_daemon, test_nginx's start_stack), or a FAIL line naming
+    label and None when the server does not get ready."""
+    try:
+        return start(*args, **kw)
+    except RuntimeError as e:
+        check(label, False, str(e))
+        return None
+
+
+def check_sigterm_midway(label, port, proc, body, n, wait):
+    """Uploads body (n lines) in slices, sending SIGTERM midway, and checks that the
+    request completes; returns the exit status of proc (None if it has not exited after
+    `wait` s)."""
+    result = upload_and_signal(port, body, proc)
+    rc = proc.wait(wait)
+    st, _, out = result.get("resp", (0, {}, b""))
+    check("%s: request in flight completes" % label, st == 200 and out.count(b"\n") == n,
+          "status %d, %d lines, err %s" % (st, out.count(b"\n"), result.get("err")))
+    return rc
+
+
 def wait_ping(port, proc, timeout=30):
     t0 = time.monotonic()
     while time.monotonic() - t0 < timeout:
@@ -252,6 +345,15 @@ def wait_ping(port, proc, timeout=30):
             pass
         time.sleep(0.02)
     return False
+
+
+def rss_kb(pid, field="VmRSS"):
+    """A memory figure of /proc/PID/status in KiB (VmRSS, RssAnon, ...); 0 if absent."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
 
 
 # ---- HTTP ------------------------------------------------------------------------------

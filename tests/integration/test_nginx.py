@@ -18,6 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common as C  # noqa: E402
 from common import check  # noqa: E402
 import test_http as H  # noqa: E402
+import test_streaming as S  # noqa: E402
 
 SERVE = os.path.join(C.REPO, "docker", "serve")
 NGINX = "/usr/sbin/nginx"
@@ -54,14 +55,13 @@ def children(pid):
     return out
 
 
-def pid_alive(pid):
-    try:
-        os.kill(pid, 0)
-        return True
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
+pid_alive = C.pid_alive
+
+
+def all_gone(pids, timeout=15):
+    """Waits (bounded) for every pid to be gone; returns those still alive."""
+    C.wait_for(lambda: not any(pid_alive(p) for p in pids), timeout)
+    return [p for p in pids if pid_alive(p)]
 
 
 def test_basic(port, dport, binary, model, expected, classes, key):
@@ -123,15 +123,9 @@ def test_sigterm(binary, model):
     proc, port, dport = start_stack(binary, model)
     kids = children(proc.p.pid)
     body, n = H.big_body(4 * 1024 * 1024)
-    # Blocks until the response is read (socket timeout 60 s); signals proc midway.
-    result = C.upload_and_signal(port, body, proc)
-    rc = proc.wait(40)
-    st, _, out = result.get("resp", (0, {}, b""))
-    check("nginx/sigterm: request in flight completes", st == 200 and out.count(b"\n") == n,
-          "status %d, %d lines, err %s" % (st, out.count(b"\n"), result.get("err")))
+    rc = C.check_sigterm_midway("nginx/sigterm", port, proc, body, n, 40)
     check("nginx/sigterm: docker/serve exits 0", rc == 0, "exit %r: %s" % (rc, proc.stderr()[-600:]))
-    time.sleep(0.3)
-    left = [p for p in kids if pid_alive(p)]
+    left = all_gone(kids)
     check("nginx/sigterm: daemon and nginx are gone", not left, "still running: %r" % left)
     proc.cleanup()
 
@@ -180,15 +174,11 @@ def test_child_death(binary, model):
         rc = proc.wait(30)
         check("nginx/%s dies -> docker/serve exits non-zero" % victim, rc not in (0, None),
               "exit %r: %s" % (rc, proc.stderr()[-400:]))
-        time.sleep(0.3)
-        left = [p for p in kids if pid_alive(p)]
+        left = all_gone(kids)
         check("nginx/%s dies -> the other process is stopped too" % victim, not left, "left %r" % left)
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            why = "something still accepts on nginx's port %d (orphaned nginx workers?)" % port
-        except OSError:
-            why = ""
-        check("nginx/%s dies -> nginx's port is closed" % victim, not why, why)
+        open_ = C.wait_for(lambda: not C.accepts(port), 15)
+        check("nginx/%s dies -> nginx's port is closed" % victim, open_,
+              "something still accepts on nginx's port %d 15 s later (orphaned nginx workers?)" % port)
         proc.cleanup()
 
 
@@ -220,11 +210,11 @@ def test_bad_model_and_fallback(binary, model, tmp):
 
 
 def test_env_limit(binary, model):
-    try:
-        proc, port, _ = start_stack(binary, model, extra_env={"SAGEMAKER_MAX_PAYLOAD_IN_MB": "1"})
-    except RuntimeError as e:
-        check("nginx/SAGEMAKER_MAX_PAYLOAD_IN_MB=1", False, str(e))
+    s = C.or_fail("nginx/SAGEMAKER_MAX_PAYLOAD_IN_MB=1", start_stack, binary, model,
+                  extra_env={"SAGEMAKER_MAX_PAYLOAD_IN_MB": "1"})
+    if s is None:
         return
+    proc, port, _ = s
     try:
         H.test_payload_limits(port, mb=1, label="via nginx, SAGEMAKER_MAX_PAYLOAD_IN_MB=1:")
         st, _, data = C.request(port, "GET", "/execution-parameters")
@@ -237,12 +227,12 @@ def test_env_limit(binary, model):
 def test_idle_upstream(binary, model):
     """Kept-alive daemon connections idle past the daemon's timeout are not reused
     (that would be a 502): SAGEMAKER_MODEL_SERVER_TIMEOUT=2, requests 3 s apart. A
-    client that stalls mid-body is cut off by nginx first."""
-    try:
-        proc, port, _ = start_stack(binary, model, extra_env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "2"})
-    except RuntimeError as e:
-        check("nginx/idle upstream connections", False, str(e))
+    client that stalls mid-body is cut off by nginx before the daemon's timeout."""
+    s = C.or_fail("nginx/idle upstream connections", start_stack, binary, model,
+                  extra_env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "2"})
+    if s is None:
         return
+    proc, port, _ = s
     try:
         statuses = []
         for i in range(3):
@@ -251,31 +241,88 @@ def test_idle_upstream(binary, model):
                 time.sleep(3)
         check("nginx/requests after the daemon's idle timeout still succeed", statuses == [200] * 3,
               repr(statuses))
-        # Bodies stream through to the daemon, so a client that stops mid-body must be
-        # cut off by nginx (client_body_timeout: half the daemon's timeout) before the
-        # daemon drops the idle upstream connection, which nginx would report as a 502
-        # "model server is not answering".
+    finally:
+        proc.cleanup()
+    # Bodies stream through to the daemon, so a client that stops mid-body must be cut
+    # off by nginx (client_body_timeout: half the daemon's timeout) before the daemon
+    # drops the idle upstream connection, which nginx would report as a 502 "model
+    # server is not answering". Daemon timeout 6 s: nginx cuts at 3 s, with 3 s to spare.
+    s = C.or_fail("nginx/stalled body", start_stack, binary, model,
+                  extra_env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "6"})
+    if s is None:
+        return
+    proc, port, _ = s
+    try:
         s = socket.create_connection(("127.0.0.1", port), timeout=20)
         try:
             s.sendall(b"POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
                       b"Content-Length: 100\r\n\r\nhalf a bo")
             t0 = time.monotonic()
             data = b""
-            while True:
-                b = s.recv(65536)
-                if not b:
-                    break
-                data += b
+            try:
+                while True:
+                    b = s.recv(65536)
+                    if not b:
+                        break
+                    data += b
+            except OSError as e:
+                data += b" (no close: %r)" % e
             waited = time.monotonic() - t0
         finally:
             s.close()
         check("nginx/a body stalled for longer than half the daemon's timeout is closed by nginx "
-              "after %.1f s, not answered 502" % waited,
-              b" 502 " not in data and waited < 2.0, "%.1f s: %r" % (waited, data[:200]))
+              "after %.1f s (before the daemon's 6 s), not answered 502" % waited,
+              b" 502 " not in data and waited < 6.0, "%.1f s: %r" % (waited, data[:200]))
         st, _, _ = C.invoke(port, "good", "text/plain")
         check("nginx/served after a stalled body", st == 200, "status %d" % st)
     finally:
         proc.cleanup()
+
+
+def rendered_timeouts(binary, model, tmp, name, env):
+    """Starts the stack with env and TMPDIR in tmp; returns (nginx.conf as docker/serve
+    rendered it, the daemon's argv, docker/serve's stderr), or raises RuntimeError."""
+    rt = os.path.join(tmp, name)
+    os.makedirs(rt)
+    proc, port, dport = start_stack(binary, model, extra_env=dict(env, TMPDIR=rt))
+    try:
+        confs = [os.path.join(rt, d, "nginx.conf") for d in os.listdir(rt) if d.startswith("textclf-nginx.")]
+        with open(confs[0]) as f:
+            conf = f.read()
+        daemon = [p for p, comm in children(proc.p.pid).items() if comm == "textclf"]
+        with open("/proc/%d/cmdline" % daemon[0], "rb") as f:
+            argv = f.read().decode().split("\0")
+        C.wait_for(lambda: "ready:" in proc.stderr())
+        return conf, argv, proc.stderr()
+    except (OSError, IndexError) as e:
+        raise RuntimeError("cannot read the rendered config or the daemon's argv: %r" % e)
+    finally:
+        proc.cleanup()
+
+
+def test_rendered_timeouts(binary, model, tmp):
+    """nginx waits 10 s longer than the daemon (proxy and send timeouts = daemon timeout
+    + 10 s), and idles half as long; SAGEMAKER_BATCH=true makes the daemon's timeout
+    600 s. Read from the nginx.conf docker/serve rendered, the daemon's argv and its
+    ready line."""
+    for name, env, t in [("t37", {"SAGEMAKER_MODEL_SERVER_TIMEOUT": "37"}, 37),
+                         ("batch", {"SAGEMAKER_BATCH": "true"}, 600),
+                         ("default", {}, 60)]:
+        try:
+            conf, argv, err = rendered_timeouts(binary, model, tmp, "render-" + name, env)
+        except RuntimeError as e:
+            check("nginx/timeouts %s" % name, False, str(e))
+            continue
+        want = ["proxy_read_timeout %ds;" % (t + 10), "proxy_send_timeout %ds;" % (t + 10),
+                "send_timeout            %ds;" % (t + 10), "client_body_timeout     %ds;" % (t // 2),
+                "keepalive_timeout %ds;" % (t // 2)]
+        missing = [w for w in want if w not in conf]
+        check("nginx/%s: nginx timeouts = daemon timeout %d s + 10 s (idle: half)" % (name, t),
+              not missing, "missing %r" % missing)
+        i = argv.index("--timeout") if "--timeout" in argv else -1
+        check("nginx/%s: the daemon runs with --timeout %d and reports it" % (name, t),
+              i >= 0 and argv[i + 1] == str(t) and "timeout %d s)" % t in err,
+              "argv %r; %s" % (argv, err[-300:]))
 
 
 def test_bad_env(binary, model):
@@ -294,29 +341,38 @@ def test_setup_failure(binary, model, tmp):
     meanwhile); a failure after that must not leave the daemon running."""
     not_a_dir = os.path.join(tmp, "tmpdir-is-a-file")
     open(not_a_dir, "w").close()
+    # The daemon through a wrapper that records its pid (exec keeps it), so the check
+    # below knows the daemon was started and looks at that process, not at a port it
+    # may not have bound yet.
+    pidfile = os.path.join(tmp, "setup-failure-daemon.pid")
+    wrapper = os.path.join(tmp, "textclf-pid-wrapper")
+    with open(wrapper, "w") as f:
+        f.write('#!/bin/sh\necho $$ > "%s"\nexec "%s" "$@"\n' % (pidfile, binary))
+    os.chmod(wrapper, 0o755)
     nport, dport = C.free_ports(2)
-    p = C.Proc([SERVE, "serve"], env=stack_env(binary, model, nport, dport, TMPDIR=not_a_dir))
+    p = C.Proc([SERVE, "serve"], env=stack_env(wrapper, model, nport, dport, TMPDIR=not_a_dir))
     rc = p.wait(20)
     err = p.stderr()
     p.cleanup()
     check("nginx/no run directory: docker/serve exits non-zero saying so",
           rc not in (0, None) and "cannot create a run directory" in err, "exit %r: %s" % (rc, err[-300:]))
-    time.sleep(1.0)  # a daemon left behind would have loaded and bound its port by now
     try:
-        socket.create_connection(("127.0.0.1", dport), timeout=1).close()
-        left = "something still listens on the daemon's port %d" % dport
-    except OSError:
-        left = ""
-    check("nginx/no run directory: the daemon it had started is stopped", not left, left)
+        with open(pidfile) as f:
+            dpid = int(f.read())
+    except (OSError, ValueError):
+        dpid = None
+    left = all_gone([dpid]) if dpid else []
+    check("nginx/no run directory: the daemon it had started (pid %s) is stopped" % dpid,
+          dpid is not None and not left and not C.accepts(dport),
+          "no daemon was started" if dpid is None else "pid %d still running" % dpid)
 
 
 def test_unix_upstream(binary, model, expected):
     """TEXTCLF_UPSTREAM=unix: nginx reaches the daemon over a unix socket."""
-    try:
-        proc, port, _ = start_stack(binary, model, extra_env={"TEXTCLF_UPSTREAM": "unix"})
-    except RuntimeError as e:
-        check("nginx/unix upstream", False, str(e))
+    s = C.or_fail("nginx/unix upstream", start_stack, binary, model, extra_env={"TEXTCLF_UPSTREAM": "unix"})
+    if s is None:
         return
+    proc, port, _ = s
     try:
         st, _, data = C.invoke(port, json.dumps(H.TEXTS), "application/json", "application/jsonlines")
         got = [json.loads(line) for line in data.decode().splitlines()] if st == 200 else []
@@ -342,14 +398,23 @@ def main():
         expected = C.predict_cli(args.bin, model, H.TEXTS)
         classes, key = C.classes_of(expected[0])
         t0 = time.monotonic()
-        proc, port, dport = start_stack(args.bin, model)
-        check("nginx/stack ready after %.0f ms" % ((time.monotonic() - t0) * 1000), True)
+        try:
+            proc, port, dport = start_stack(args.bin, model)
+        except RuntimeError as e:
+            check("nginx/stack ready", False, str(e))
+            C.finish()
+        ready_ms = (time.monotonic() - t0) * 1000
+        said = ["nginx on port %d -> daemon on 127.0.0.1:%d" % (port, dport),
+                "listening on http://127.0.0.1:%d/" % dport]
+        check("nginx/stack ready after %.0f ms: docker/serve reports nginx on %d -> daemon on %d"
+              % (ready_ms, port, dport), C.wait_for(lambda: all(w in proc.stderr() for w in said)),
+              proc.stderr()[-400:])
         try:
             test_basic(port, dport, args.bin, model, expected, classes, key)
             test_nginx_limits(port)
             H.test_concurrency(port, args.bin, model, label="via nginx")
-            H.test_slow_client(port, label="via nginx")
-            H.test_streamed_uploads(port, label="via nginx")
+            S.test_slow_client(port, label="via nginx")
+            S.test_streamed_uploads(port, label="via nginx")
             test_bodies_not_spilled(port, proc)
             check("nginx/stack alive after the tests", proc.alive(), proc.stderr()[-400:])
         finally:
@@ -362,6 +427,7 @@ def main():
         test_bad_model_and_fallback(args.bin, model, tmp)
         test_env_limit(args.bin, model)
         test_idle_upstream(args.bin, model)
+        test_rendered_timeouts(args.bin, model, tmp)
         test_bad_env(args.bin, model)
         test_setup_failure(args.bin, model, tmp)
         test_unix_upstream(args.bin, model, expected)
