@@ -46,10 +46,10 @@ def find_rie():
 class Rie:
     """aws-lambda-rie running `textclf lambda ARGS` on free loopback ports."""
 
-    def __init__(self, rie, binary, args, env=None):
+    def __init__(self, rie, binary, args, env=None, command="lambda"):
         self.port, api = C.free_ports(2)
         argv = [rie, "--runtime-interface-emulator-address", "127.0.0.1:%d" % self.port,
-                "--runtime-api-address", "127.0.0.1:%d" % api, binary, "lambda"] + list(args)
+                "--runtime-api-address", "127.0.0.1:%d" % api, binary, command] + list(args)
         e = {"AWS_LAMBDA_FUNCTION_TIMEOUT": "30"}
         e.update(env or {})
         self.proc = C.Proc(argv, env=e)
@@ -327,6 +327,30 @@ def test_model_from_env_and_warm(rie_path, binary, model):
         rie.stop()
 
 
+def test_entrypoint(rie_path, binary, model, tmp):
+    """docker/serve (the image's entrypoint) under the emulator: Lambda mode, model rule."""
+    empty = os.path.join(tmp, "empty")
+    os.makedirs(empty, exist_ok=True)
+    serve = os.path.join(C.REPO, "docker", "serve")
+    base = {"TEXTCLF_BIN": binary, "SM_MODEL_DIR": empty, "TEXTCLF_FALLBACK_MODEL": model}
+    for name, env, want_log in (
+            ("empty /opt/ml/model -> the bundled model, logged", {}, "bundled fallback model"),
+            ("TEXTCLF_MODEL_DIR wins", {"TEXTCLF_MODEL_DIR": model}, None)):
+        e = dict(base)
+        e.update(env)
+        # The image's ENTRYPOINT and CMD: `serve serve`.
+        rie = Rie(rie_path, serve, [], env=e, command="serve")
+        try:
+            got = answer_of(*rie.invoke(v2_event("great", "text/plain")))
+            log = rie.log()
+            ok = not isinstance(got, str) and got[0] == 200 and "textclf lambda: info: ready" in log \
+                and (want_log is None or want_log in log) and "nginx" not in log.lower()
+            check("lambda/docker/serve with AWS_LAMBDA_RUNTIME_API: %s, no nginx" % name, ok,
+                  "%r; log: %s" % (got, log[-600:]))
+        finally:
+            rie.stop()
+
+
 # ---- stub Runtime API: only for what the emulator cannot do -------------------------------
 
 class Stub:
@@ -434,6 +458,7 @@ def main():
         test_limits(rie_path, args.bin, model)
         test_init_errors(rie_path, args.bin, tmp, model)
         test_model_from_env_and_warm(rie_path, args.bin, model)
+        test_entrypoint(rie_path, args.bin, model, tmp)
         test_stub(args.bin, model)
     except Exception as e:  # a harness failure is a failed check, never a silent pass
         check("lambda/harness", False, "%s: %s" % (type(e).__name__, e))
