@@ -220,18 +220,20 @@ static void append_ascii(tc_buf *b, const char *s)
 }
 
 /* One JSON line per event on stdout, flushed before the next GET (Lambda may freeze the
- * process then). The trace id is read back from _X_AMZN_TRACE_ID, as a handler would. */
+ * process then): handle_us is the event's decoding, prediction and encoding, latency_us
+ * that plus posting the answer. The trace id is read back from _X_AMZN_TRACE_ID, as a
+ * handler would. */
 static void log_event(const runtime *rt, tc_buf *line, const tc_lambda_answer *ans,
-                      size_t bytes_out, uint64_t ns)
+                      size_t bytes_out, uint64_t handle_ns, uint64_t ns)
 {
     const char *trace = getenv("_X_AMZN_TRACE_ID");
     tc_buf_clear(line);
     tc_buf_append_str(line, "{\"request_id\":");
     append_ascii(line, rt->request_id);
     tc_buf_printf(line, ",\"kind\":\"%s\",\"status\":%u,\"records\":%zu,\"bytes_in\":%zu,"
-                  "\"bytes_out\":%zu,\"latency_us\":%llu",
+                  "\"bytes_out\":%zu,\"handle_us\":%.1f,\"latency_us\":%.1f",
                   tc_lambda_kind_name(ans->kind), ans->status, ans->records, rt->event.len,
-                  bytes_out, (unsigned long long)(ns / 1000u));
+                  bytes_out, (double)handle_ns / 1e3, (double)ns / 1e3);
     if (ans->function_error) {
         tc_buf_append_str(line, ",\"function_error\":");
         append_ascii(line, ans->error_type);
@@ -281,12 +283,13 @@ static int serve_events(runtime *rt, tc_lambda_handler *h)
         tc_lambda_answer ans;
         tc_lambda_handle(h, rt->event.data != NULL ? rt->event.data : "", rt->event.len, &out,
                          &ans);
+        uint64_t handle_ns = now_ns() - t0;
         snprintf(path, sizeof path, "/runtime/invocation/%s/%s", rt->request_id,
                  ans.function_error ? "error" : "response");
         st = post(rt, path, &out, ans.function_error ? ans.error_type : NULL, err);
         uint64_t ns = now_ns() - t0;
         if (cfg->log_level >= TC_LOG_INFO)
-            log_event(rt, &line, &ans, out.len, ns);
+            log_event(rt, &line, &ans, out.len, handle_ns, ns);
         if (out.cap > KEEP_BYTES)
             tc_buf_free(&out);
         if (st == 0) {
