@@ -142,7 +142,7 @@ def main():
         subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True,
                        text=True).stdout.strip(), " ".join(open("/proc/loadavg").read().split()[:3])))
     for m in models:
-        name = os.path.basename(os.path.normpath(m))
+        name = os.path.relpath(m, REPO) if os.path.abspath(m).startswith(REPO) else m
         own = init_own_api(a.bin, m, a.runs)
         print("%s: init, process start -> first answer (own Runtime API, %d runs): median %.1f ms,"
               " min %.1f, max %.1f" % (name, len(own), statistics.median(own), min(own), max(own)))
