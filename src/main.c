@@ -4,6 +4,7 @@
  *   textclf predict --model DIR [--threads N] [--input FILE]
  *   textclf check --model DIR
  *   textclf serve ...            (see tc_server.h; argument parsing is the server's)
+ *   textclf lambda ...           (see tc_lambda.h; an AWS Lambda custom runtime)
  *   textclf version | --version | --help | <command> --help
  *
  * predict reads one text per line (stdin by default) and writes one JSON object per
@@ -36,6 +37,7 @@
 
 #include "tc_buf.h"
 #include "tc_codec.h"
+#include "tc_lambda.h"
 #include "tc_log.h"
 #include "tc_model.h"
 #include "tc_server.h"
@@ -56,6 +58,7 @@ static const char USAGE[] =
     "                       classify one text per input line, one JSON object per output line\n"
     "  check --model DIR    load and verify a model (checksums, golden samples); print a summary\n"
     "  serve [options]      HTTP inference daemon (textclf serve --help)\n"
+    "  lambda [options]     AWS Lambda custom runtime (textclf lambda --help)\n"
     "  version              print the version\n"
     "\n"
     "textclf <command> --help shows a command's options.\n";
@@ -457,6 +460,8 @@ int main(int argc, char **argv)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "serve") == 0)
         return tc_serve_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "lambda") == 0)
+        return tc_lambda_main(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0 ||
         strcmp(cmd, "-V") == 0) {
         printf("textclf %s (model format %d)\n", TEXTCLF_VERSION, TC_MODEL_FORMAT_VERSION);

@@ -9,6 +9,12 @@ scikit-learn, writes request bodies, and compares the container's answers with t
   helper.py compare EXPECT.json ACCEPT FILE  check FILE (a response body) against EXPECT.json;
                                              prints the first mismatch and exits 1
   helper.py labels EXPECT.json               print the classes, comma-separated
+  helper.py lambda-events EXPECT.json DIR    write Lambda events for the probe texts: v2.json (HTTP
+                                             API 2.0, text/plain, base64 body), furl.json (Function
+                                             URL, application/json) and direct.json
+  helper.py lambda-body ANSWER OUT           check ANSWER is a 200 proxy answer
+                                             ({"statusCode","headers","body","isBase64Encoded"})
+                                             and write its body to OUT
   helper.py image-config < CONFIG.json       check an image's .Config (from `ENGINE image inspect
                                              --format '{{json .Config}}'`): SageMaker label,
                                              exec-form entrypoint, non-root user, port 8080
@@ -208,6 +214,41 @@ def image_config(text):
     return 0
 
 
+def lambda_events(expect_path, out):
+    import base64
+    texts = load(expect_path)["texts"]
+    plain = "".join(t + "\n" for t in texts).encode("utf-8")
+    v2 = {"version": "2.0", "routeKey": "POST /invocations", "rawPath": "/invocations",
+          "rawQueryString": "", "headers": {"content-type": "text/plain", "accept": "application/json"},
+          "requestContext": {"http": {"method": "POST", "path": "/invocations"}, "stage": "$default"},
+          "body": base64.b64encode(plain).decode(), "isBase64Encoded": True}
+    furl = {"version": "2.0", "routeKey": "$default", "rawPath": "/", "rawQueryString": "",
+            "headers": {"content-type": "application/json"},
+            "requestContext": {"http": {"method": "POST", "path": "/"},
+                               "domainName": "abcdefgh.lambda-url.eu-west-1.on.aws"},
+            "body": json.dumps({"instances": texts}), "isBase64Encoded": False}
+    for name, ev in (("v2.json", v2), ("furl.json", furl), ("direct.json", {"instances": texts})):
+        with open(os.path.join(out, name), "w", encoding="utf-8") as f:
+            json.dump(ev, f)
+
+
+def lambda_body(answer_path, out):
+    with open(answer_path, "rb") as f:
+        raw = f.read()
+    try:
+        a = json.loads(raw)
+    except ValueError:
+        print("the answer is not JSON: %r" % raw[:300])
+        return 1
+    if not isinstance(a, dict) or set(a) != {"statusCode", "headers", "body", "isBase64Encoded"} \
+            or a["statusCode"] != 200 or a["isBase64Encoded"] is not False:
+        print("not a 200 proxy answer: %r" % raw[:300])
+        return 1
+    with open(out, "w", encoding="utf-8") as f:
+        f.write(a["body"])
+    return 0
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -223,6 +264,10 @@ def main(argv):
         return compare(*args)
     elif cmd == "image-config" and not args:
         return image_config(sys.stdin.read())
+    elif cmd == "lambda-events" and len(args) == 2:
+        lambda_events(*args)
+    elif cmd == "lambda-body" and len(args) == 2:
+        return lambda_body(*args)
     elif cmd == "labels" and len(args) == 1:
         print(",".join(load(args[0])["classes"]))
     else:

@@ -15,13 +15,18 @@
 #      SAGEMAKER_MAX_PAYLOAD_IN_MB=1 respected; `stop -t 10` -> exit 0.
 #   C: a corrupt model in /opt/ml/model: the container exits non-zero naming the file and does
 #      not fall back to the bundled model.
+#   L: AWS Lambda: the image with the Runtime Interface Emulator (tools/rie.sh) as entrypoint
+#      running the image's own `serve serve`, read-only root, an arbitrary uid (as Lambda runs
+#      it): HTTP API 2.0 (base64), Function URL and direct events answered with the mounted
+#      model's scikit-learn probabilities; empty /opt/ml/model -> the bundled model, logged; a
+#      corrupt model -> init error Runtime.ModelLoadError naming the file.
 # Prints PASS/FAIL lines, and the build time, image size and start-to-ready times. Prints one
 # "SKIP ..." line and exits 0 only when neither docker nor podman can run on this machine.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 PYTHON=${PYTHON:-$(tools/find-python.sh)}
 TAG=${TEXTCLF_TEST_IMAGE:-textclf:test}
-SIZE_LIMIT=100000000   # 100 MB (10^6 bytes, as `docker images` counts)
+SIZE_LIMIT=60000000    # 60 MB (10^6 bytes, as `docker images` counts)
 H=tests/container/helper.py
 # shellcheck source=../../tools/container.sh
 . tools/container.sh
@@ -102,9 +107,9 @@ size_line=$(awk -v c="${csize:-0}" -v i="${isize:-0}" -v z="${zsize:-0}" -v ce="
   printf "%d bytes of file contents; %s image inspect: %.1f MB", c, ce, i / 1e6
   if (z > 0) printf "; gzip'"'"'d layers %.1f MB", z / 1e6 }')
 if [ -n "${csize:-}" ] && [ "$csize" -le "$SIZE_LIMIT" ]; then
-  pass "image size $size_mb MB <= 100 MB ($size_line)"
+  pass "image size $size_mb MB <= 60 MB ($size_line)"
 else
-  fail image-size "${size_mb} MB > 100 MB or unknown ($size_line)"
+  fail image-size "${size_mb} MB > 60 MB or unknown ($size_line)"
 fi
 if msg=$("$CE" image inspect --format '{{json .Config}}' "$TAG" | "$PYTHON" "$H" image-config); then
   pass "image config: $msg, SageMaker bind-to-port label, EXPOSE 8080"
@@ -315,5 +320,94 @@ else
   fail C-start "could not start the container"
 fi
 
-echo "container: engine $CE; build ${build_s:-?} s; image $TAG ${size_mb:-?} MB (${size_line:-?}); start-to-ready ${ready_a:-?} s (mounted model), ${ready_b:-?} s (bundled model)"
+# ---- L: AWS Lambda, the emulator as entrypoint ------------------------------------------
+# Lambda starts the image's ENTRYPOINT + CMD (`serve serve`) with AWS_LAMBDA_RUNTIME_API set;
+# the emulator does the same. Lambda runs images as a uid of its own, read-only but /tmp.
+lambda_invoke() {  # URL EVENT-FILE OUT: prints the emulator's HTTP status
+  curl -s -o "$3" -w '%{http_code}' --max-time 60 -H 'Expect:' --data-binary @"$2" \
+       "$1/2015-03-31/functions/function/invocations"
+}
+"$PYTHON" "$H" lambda-events "$TMP/exp.json" "$TMP"
+if ! RIE=$(tools/rie.sh 2>"$TMP/rie.err"); then
+  fail L-emulator "tools/rie.sh could not build the emulator: $(tail -n 3 "$TMP/rie.err")"
+else
+  cp "$RIE" "$TMP/aws-lambda-rie" && chmod a+rx "$TMP/aws-lambda-rie"
+  # start_lambda NAME MODEL-DIR: the emulator on a runtime-chosen host port; sets LURL.
+  start_lambda() {
+    LURL=""
+    start "$1" --read-only --tmpfs /tmp --user 12345:12345 -p 127.0.0.1::8080 \
+      -v "$TMP/aws-lambda-rie:/aws-lambda-rie:ro" -v "$2:/opt/ml/model:ro" \
+      --entrypoint /aws-lambda-rie "$TAG" /usr/local/bin/serve serve || return 1
+    local p i
+    p=$(host_port "$1" 8080); [ -n "$p" ] || return 1
+    for i in $(seq 1 500); do
+      curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$p/" && { LURL=http://127.0.0.1:$p; return 0; }
+      sleep 0.02
+    done
+    return 1
+  }
+  L1=textclf-ctest-$$-l1
+  t0=$(now)
+  if start_lambda "$L1" "$TMP/opt-ml-model"; then
+    code=$(lambda_invoke "$LURL" "$TMP/v2.json" "$TMP/l.out")
+    lambda_first=$(since "$t0")
+    if [ "$code" = 200 ] && msg=$("$PYTHON" "$H" lambda-body "$TMP/l.out" "$TMP/l.body") \
+       && msg=$("$PYTHON" "$H" compare "$TMP/exp.json" application/json "$TMP/l.body"); then
+      pass "L: emulator -> serve serve (uid 12345, read-only root): HTTP API 2.0 event, base64 text/plain body: the mounted model's probabilities = scikit-learn's (first answer $lambda_first s after run)"
+    else
+      show_logs "$L1"
+      fail L-v2 "HTTP $code: ${msg:-} $(head -c 300 "$TMP/l.out")"
+    fi
+    code=$(lambda_invoke "$LURL" "$TMP/furl.json" "$TMP/l.out")
+    if [ "$code" = 200 ] && msg=$("$PYTHON" "$H" lambda-body "$TMP/l.out" "$TMP/l.body") \
+       && msg=$("$PYTHON" "$H" compare "$TMP/exp.json" application/json "$TMP/l.body"); then
+      pass "L: Function URL event (POST /, application/json) = scikit-learn's"
+    else
+      fail L-furl "HTTP $code: ${msg:-} $(head -c 300 "$TMP/l.out")"
+    fi
+    code=$(lambda_invoke "$LURL" "$TMP/direct.json" "$TMP/l.out")
+    if [ "$code" = 200 ] && msg=$("$PYTHON" "$H" compare "$TMP/exp.json" application/json "$TMP/l.out"); then
+      pass "L: direct invocation ({\"instances\": [...]}) -> /invocations' JSON = scikit-learn's"
+    else
+      fail L-direct "HTTP $code: ${msg:-} $(head -c 300 "$TMP/l.out")"
+    fi
+    if "$CE" logs "$L1" 2>&1 | grep -q '"kind":"http-v2","status":200' \
+       && ! "$CE" logs "$L1" 2>&1 | grep -q -i 'nginx'; then
+      pass "L: one log line per event from textclf lambda, and no nginx"
+    else
+      show_logs "$L1"
+      fail L-log "no event log line, or nginx started in Lambda mode"
+    fi
+  else
+    show_logs "$L1"
+    fail L-start "the emulator did not listen within 10 s"
+  fi
+  L2=textclf-ctest-$$-l2
+  if start_lambda "$L2" "$TMP/empty"; then
+    code=$(lambda_invoke "$LURL" "$TMP/direct.json" "$TMP/l.out")
+    if [ "$code" = 200 ] && "$PYTHON" "$H" compare "$TMP/exp-bundled.json" application/json "$TMP/l.out" >/dev/null \
+       && "$CE" logs "$L2" 2>&1 | grep -q 'bundled fallback model'; then
+      pass "L: empty /opt/ml/model -> the bundled model answers, and the log says so"
+    else
+      show_logs "$L2"
+      fail L-bundled "HTTP $code: $(head -c 300 "$TMP/l.out")"
+    fi
+  else
+    fail L2-start "the emulator did not listen within 10 s"
+  fi
+  L3=textclf-ctest-$$-l3
+  if start_lambda "$L3" "$TMP/bad"; then
+    code=$(lambda_invoke "$LURL" "$TMP/direct.json" "$TMP/l.out")
+    if grep -q '"errorType":"Runtime.ModelLoadError"' "$TMP/l.out" && grep -q 'linear.tsv' "$TMP/l.out"; then
+      pass "L: corrupt model -> init error Runtime.ModelLoadError naming linear.tsv (HTTP $code)"
+    else
+      show_logs "$L3"
+      fail L-init-error "HTTP $code: $(head -c 300 "$TMP/l.out")"
+    fi
+  else
+    fail L3-start "the emulator did not listen within 10 s"
+  fi
+fi
+
+echo "container: engine $CE; build ${build_s:-?} s; image $TAG ${size_mb:-?} MB (${size_line:-?}); start-to-ready ${ready_a:-?} s (mounted model), ${ready_b:-?} s (bundled model); Lambda run to first answer ${lambda_first:-?} s"
 exit "$FAILED"
