@@ -22,7 +22,7 @@
 #include <stdio.h>
 
 #include "tc_codec.h"
-#include "tc_serve_config.h"
+#include "tc_log.h"
 #include "tc_status.h"
 
 typedef struct tc_lambda_config {

@@ -17,6 +17,7 @@
 #include "tc_buf.h"
 #include "tc_lambda_config.h"
 #include "tc_lambda_event.h"
+#include "tc_log.h"
 #include "tc_model.h"
 #include "tc_utf8.h"
 
@@ -27,7 +28,6 @@
 
 /* The Runtime API client: one libcurl handle, so the connection is reused. */
 typedef struct runtime {
-    const tc_lambda_config *cfg;
     CURL *curl;
     char base[300];           /* http://host:port/2018-06-01 */
     tc_buf event;             /* the event being answered */
@@ -37,24 +37,6 @@ typedef struct runtime {
     char trace_id[TRACE_LEN];
     bool id_too_long;
 } runtime;
-
-static void rt_log(const tc_lambda_config *cfg, tc_log_level lvl, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void rt_log(const tc_lambda_config *cfg, tc_log_level lvl, const char *fmt, ...)
-{
-    if (cfg != NULL && lvl > cfg->log_level)
-        return;
-    static const char *const names[] = {"error", "warn", "info", "debug"};
-    char line[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    fprintf(stderr, "textclf lambda: %s: %s\n", names[lvl], line);
-}
 
 static uint64_t now_ns(void)
 {
@@ -202,9 +184,9 @@ static void report_init_error(runtime *rt, const char *type, const char *msg)
     tc_lambda_error_object(&body, type, msg);
     long st = post(rt, "/runtime/init/error", &body, type, err);
     if (st == 0)
-        rt_log(NULL, TC_LOG_ERROR, "could not report the init error: %s", err);
+        TC_LOG(TC_LOG_ERROR, "could not report the init error: %s", err);
     else if (st != 202)
-        rt_log(NULL, TC_LOG_ERROR, "/runtime/init/error answered %ld: %s", st, reply_text(rt));
+        TC_LOG(TC_LOG_ERROR, "/runtime/init/error answered %ld: %s", st, reply_text(rt));
     tc_buf_free(&body);
 }
 
@@ -253,7 +235,6 @@ static void log_event(const runtime *rt, tc_buf *line, const tc_lambda_answer *a
 /* Answers events until the Runtime API fails. Returns the exit status (1). */
 static int serve_events(runtime *rt, tc_lambda_handler *h)
 {
-    const tc_lambda_config *cfg = rt->cfg;
     tc_buf out = TC_BUF_INIT, line = TC_BUF_INIT;
     char err[TC_ERR_LEN] = "";
     char path[ID_LEN + 64];
@@ -261,18 +242,16 @@ static int serve_events(runtime *rt, tc_lambda_handler *h)
         long st = get_next(rt, err);
         if (st != 200) {
             if (st == 0)
-                rt_log(cfg, TC_LOG_ERROR, "the Runtime API cannot be reached: %s; exiting", err);
+                TC_LOG(TC_LOG_ERROR, "the Runtime API cannot be reached: %s; exiting", err);
             else
-                rt_log(cfg, TC_LOG_ERROR,
-                       "GET /runtime/invocation/next answered %ld; exiting as the Runtime API "
+                TC_LOG(TC_LOG_ERROR, "GET /runtime/invocation/next answered %ld; exiting as the Runtime API "
                        "asks",
                        st);
             break;
         }
         uint64_t t0 = now_ns();
         if (rt->request_id[0] == '\0' || rt->id_too_long) {
-            rt_log(cfg, TC_LOG_ERROR,
-                   "an event came without a usable Lambda-Runtime-Aws-Request-Id; exiting");
+            TC_LOG(TC_LOG_ERROR, "an event came without a usable Lambda-Runtime-Aws-Request-Id; exiting");
             break;
         }
         if (rt->trace_id[0] != '\0')
@@ -288,21 +267,21 @@ static int serve_events(runtime *rt, tc_lambda_handler *h)
                  ans.function_error ? "error" : "response");
         st = post(rt, path, &out, ans.function_error ? ans.error_type : NULL, err);
         uint64_t ns = now_ns() - t0;
-        if (cfg->log_level >= TC_LOG_INFO)
+        if (tc_log_threshold >= TC_LOG_INFO)
             log_event(rt, &line, &ans, out.len, handle_ns, ns);
         if (out.cap > KEEP_BYTES)
             tc_buf_free(&out);
         if (st == 0) {
-            rt_log(cfg, TC_LOG_ERROR, "the Runtime API cannot be reached: %s; exiting", err);
+            TC_LOG(TC_LOG_ERROR, "the Runtime API cannot be reached: %s; exiting", err);
             break;
         }
         if (st >= 500) {
-            rt_log(cfg, TC_LOG_ERROR, "POST %s answered %ld (%s); exiting as the Runtime API asks",
+            TC_LOG(TC_LOG_ERROR, "POST %s answered %ld (%s); exiting as the Runtime API asks",
                    path, st, reply_text(rt));
             break;
         }
         if (st != 202)
-            rt_log(cfg, TC_LOG_WARN, "POST %s answered %ld: %s", path, st, reply_text(rt));
+            TC_LOG(TC_LOG_WARN, "POST %s answered %ld: %s", path, st, reply_text(rt));
     }
     tc_buf_free(&out);
     tc_buf_free(&line);
@@ -316,7 +295,6 @@ int tc_lambda_main(int argc, char **argv)
     char err[TC_ERR_LEN] = "";
     runtime rt;
     memset(&rt, 0, sizeof rt);
-    rt.cfg = &cfg;
     tc_model *model = NULL;
     tc_lambda_handler *h = NULL;
     int rc = 1;
@@ -335,13 +313,14 @@ int tc_lambda_main(int argc, char **argv)
                                "(aws-lambda-rie textclf lambda ...)");
         return 2;
     }
+    tc_log_setup("textclf lambda", cst == TC_OK ? cfg.log_level : TC_LOG_INFO);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &sa, NULL);
     /* No TLS: the Runtime API is plain HTTP on the local host. */
     if (curl_global_init(CURL_GLOBAL_NOTHING) != CURLE_OK || (rt.curl = curl_easy_init()) == NULL) {
-        fprintf(stderr, "textclf lambda: cannot initialise libcurl\n");
+        TC_LOG(TC_LOG_ERROR, "cannot initialise libcurl");
         return 1;
     }
     snprintf(rt.base, sizeof rt.base, "http://%s/" API_VERSION, api);
@@ -351,7 +330,7 @@ int tc_lambda_main(int argc, char **argv)
     curl_easy_setopt(rt.curl, CURLOPT_TCP_NODELAY, 1L);
 
     if (cst != TC_OK) {
-        rt_log(NULL, TC_LOG_ERROR, "%s", err);
+        TC_LOG(TC_LOG_ERROR, "%s", err);
         report_init_error(&rt, "Runtime.ConfigError", err);
         rc = 2;
         goto done;
@@ -361,7 +340,7 @@ int tc_lambda_main(int argc, char **argv)
         char msg[TC_ERR_LEN + 200];
         snprintf(msg, sizeof msg, "cannot load the model from %s: %s (%s)", cfg.model_dir, err,
                  tc_status_name(st));
-        rt_log(NULL, TC_LOG_ERROR, "%s", msg);
+        TC_LOG(TC_LOG_ERROR, "%s", msg);
         report_init_error(&rt, "Runtime.ModelLoadError", msg);
         goto done;
     }
@@ -375,12 +354,11 @@ int tc_lambda_main(int argc, char **argv)
     };
     h = tc_lambda_handler_new(model, &lim);
     if (h == NULL) {
-        rt_log(NULL, TC_LOG_ERROR, "out of memory");
+        TC_LOG(TC_LOG_ERROR, "out of memory");
         report_init_error(&rt, "Runtime.OutOfMemory", "out of memory");
         goto done;
     }
-    rt_log(&cfg, TC_LOG_INFO,
-           "ready: model \"%s\" (%zu classes, %zu golden samples verified) from %s, "
+    TC_LOG(TC_LOG_INFO, "ready: model \"%s\" (%zu classes, %zu golden samples verified) from %s, "
            "Runtime API %s (max payload %u MiB); model load %.1f ms, start %.1f ms",
            tc_model_name(model), tc_model_n_classes(model), tc_model_n_golden(model),
            cfg.model_dir, api, cfg.max_payload_mb, (double)(t_model - t_start) / 1e6,
