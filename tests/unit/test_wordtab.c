@@ -51,6 +51,17 @@ static void test_duplicates_and_values(void)
     tc_wordtab_free(NULL);
 }
 
+/* The run's first l bytes with the last one NUL (last), and with byte 8 changed (ninth). */
+static void variants(const char run[41], size_t l, char last[41], char ninth[41])
+{
+    memcpy(last, run, 41);
+    memcpy(ninth, run, 41);
+    if (l > 0)
+        last[l - 1] = '\0';
+    if (l > 8)
+        ninth[8] = 'y';
+}
+
 /* Keys of length 0..40 over one byte value, and the same lengths differing only in
  * the last byte or only in byte 8 (the first byte past the encoding), NUL bytes. */
 static void test_lengths_empty_and_binary(void)
@@ -65,12 +76,7 @@ static void test_lengths_empty_and_binary(void)
     size_t bad = 0;
     for (uint32_t l = 0; l <= 40; l++) {
         bool ins;
-        memcpy(last, run, sizeof last);
-        memcpy(ninth, run, sizeof ninth);
-        if (l > 0)
-            last[l - 1] = '\0';
-        if (l > 8)
-            ninth[8] = 'y';
+        variants(run, l, last, ninth);
         uint32_t *a = tc_wordtab_upsert(t, run, l, l, &ins);
         bad += a == NULL || !ins;
         uint32_t *b = tc_wordtab_upsert(t, last, l, 100 + l, &ins);
@@ -80,12 +86,7 @@ static void test_lengths_empty_and_binary(void)
     }
     TC_CHECK(bad == 0, "%zu wrong inserts", bad);
     for (uint32_t l = 0; l <= 40; l++) {
-        memcpy(last, run, sizeof last);
-        memcpy(ninth, run, sizeof ninth);
-        if (l > 0)
-            last[l - 1] = '\0';
-        if (l > 8)
-            ninth[8] = 'y';
+        variants(run, l, last, ninth);
         TC_CHECK(tc_wordtab_find(t, run, l) == l, "run of %u", l);
         TC_CHECK(tc_wordtab_find(t, last, l) == (l > 0 ? 100 + l : 0), "NUL-ended run of %u", l);
         TC_CHECK(tc_wordtab_find(t, ninth, l) == (l > 8 ? 200 + l : l), "run of %u, byte 8", l);
