@@ -1,6 +1,7 @@
 /*
  * tc_bytes.h - unaligned little loads and short byte-string equality, for the hash
- * tables (termtab, vectorizer). Header-only: these sit in inner loops.
+ * tables (word table, vocabulary index, vocabulary parser). Header-only: these sit
+ * in inner loops.
  */
 #ifndef TC_BYTES_H
 #define TC_BYTES_H

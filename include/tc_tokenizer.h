@@ -4,7 +4,9 @@
  *   -> re.findall(r"(?u)\b\w\w+\b")
  * i.e. the tokens are the maximal runs of two or more \w code points of the
  * preprocessed string. Tokens are produced as UTF-8 byte spans into a buffer owned by
- * the tokenizer scratch, valid until the next call with the same scratch.
+ * the tokenizer scratch, valid until the next call with the same scratch; every token
+ * here has len > 0. tc_sklearn_tokenizer is this tokenizer as a family of tc_tokens.h,
+ * which is how a vectorizer calls it.
  *
  * Thread safety: options are immutable; a scratch belongs to one thread at a time.
  */
@@ -16,6 +18,7 @@
 #include <stdint.h>
 
 #include "tc_status.h"
+#include "tc_tokens.h"
 
 typedef enum tc_strip_accents {
     TC_STRIP_NONE = 0,
@@ -32,21 +35,6 @@ typedef struct tc_tokenizer_options {
     bool portable;
 } tc_tokenizer_options;
 
-typedef struct tc_token {
-    uint32_t off;   /* byte offset into tc_token_list.text */
-    uint32_t len;   /* byte length, > 0 */
-} tc_token;
-
-/* tc_token_list.text is followed by at least this many readable bytes (their values
- * unspecified), so a word-sized load at any token's start stays inside the buffer. */
-#define TC_TOKEN_PAD 8u
-
-typedef struct tc_token_list {
-    const char *text;      /* the preprocessed text (UTF-8), owned by the scratch */
-    const tc_token *tokens;
-    size_t count;
-} tc_token_list;
-
 typedef struct tc_tokenizer_scratch tc_tokenizer_scratch;
 
 tc_tokenizer_scratch *tc_tokenizer_scratch_new(void);
@@ -57,5 +45,9 @@ void tc_tokenizer_scratch_free(tc_tokenizer_scratch **s);
  * into the scratch. Inputs larger than 2^31 bytes are rejected with TC_ETOOBIG. */
 tc_status tc_tokenize(const tc_tokenizer_options *opt, tc_tokenizer_scratch *scratch,
                       const char *text, size_t len, tc_token_list *out, char *err);
+
+/* The same as a tokenizer family: options are a tc_tokenizer_options, scratches are
+ * tc_tokenizer_scratch, tokenize is tc_tokenize. */
+extern const tc_tokenizer_ops tc_sklearn_tokenizer;
 
 #endif

@@ -8,6 +8,11 @@
  *
  * The vectorizer is immutable after load and shared by all threads; each thread
  * brings its own scratch.
+ *
+ * Pipeline (one module each): tokens from the tokenizer family the config names
+ * (tc_tokens.h) -> the vocabulary index (tc_vocab_index.h, built from tc_vocab_file.h's
+ * parse) finds the document's terms (tc_vocab_lookup.h) -> they are counted
+ * (tc_termcount.h) -> weighted and normalised here.
  */
 #ifndef TC_VECTORIZER_H
 #define TC_VECTORIZER_H
@@ -18,10 +23,17 @@
 #include "tc_sparse.h"
 #include "tc_status.h"
 #include "tc_tokenizer.h"
+#include "tc_tokens.h"
 
 typedef enum tc_norm { TC_NORM_NONE = 0, TC_NORM_L1, TC_NORM_L2 } tc_norm;
 
 typedef struct tc_vectorizer_config {
+    /* Where the tokens come from: a tokenizer family and its options, which load
+     * copies (tokenizer_options needs to live only during the load call). NULL
+     * tokenizer_ops is scikit-learn's tokenizer (tc_sklearn_tokenizer) with the options
+     * in `tokenizer`. tc_vectorizer_config_of reports the family and the copy. */
+    const tc_tokenizer_ops *tokenizer_ops;
+    const void *tokenizer_options;
     tc_tokenizer_options tokenizer;
     unsigned ngram_min, ngram_max;   /* 1 <= min <= max <= 8 */
     bool binary;
@@ -34,7 +46,8 @@ typedef struct tc_vectorizer tc_vectorizer;
 typedef struct tc_vectorizer_scratch tc_vectorizer_scratch;
 
 /* Loads the vocabulary file (format in docs/model-format.md) and, if stopwords_path
- * is not NULL, the stop-word file. Errors name the file and line. */
+ * is not NULL, the stop-word file. Errors name the file and line; a config outside the
+ * ranges above is TC_EFORMAT. */
 tc_status tc_vectorizer_load(const tc_vectorizer_config *cfg, const char *vocab_path,
                              const char *stopwords_path, tc_vectorizer **out, char *err);
 /* As tc_vectorizer_load, from file contents already in memory (the model loader reads
@@ -53,7 +66,8 @@ tc_vectorizer_scratch *tc_vectorizer_scratch_new(void);
 void tc_vectorizer_scratch_free(tc_vectorizer_scratch **s);
 
 /* Transforms text[0..len) (UTF-8). *out views arrays owned by the scratch, valid
- * until its next use. Invalid UTF-8 -> TC_EINPUT. */
+ * until its next use. Errors are the tokenizer's (invalid UTF-8 -> TC_EINPUT) or
+ * TC_ENOMEM. A scratch serves any vectorizer (it adapts on first use with another). */
 tc_status tc_vectorizer_transform(const tc_vectorizer *v, tc_vectorizer_scratch *s,
                                   const char *text, size_t len, tc_sparse *out, char *err);
 

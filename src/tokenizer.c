@@ -528,3 +528,18 @@ tc_status tc_tokenize(const tc_tokenizer_options *opt, tc_tokenizer_scratch *scr
 #endif
     return tokenize_portable(opt, scratch, text, len, out, err);
 }
+
+/* tc_sklearn_tokenizer: the functions above behind tc_tokens.h's untyped interface */
+static void *ops_scratch_new(void) { return tc_tokenizer_scratch_new(); }
+static void ops_scratch_free(void *p)
+{
+    tc_tokenizer_scratch *s = p;
+    tc_tokenizer_scratch_free(&s);
+}
+static tc_status ops_tokenize(const void *opt, void *s, const char *text, size_t len,
+                              tc_token_list *out, char *err)
+{
+    return tc_tokenize(opt, s, text, len, out, err);
+}
+const tc_tokenizer_ops tc_sklearn_tokenizer = {"scikit-learn", sizeof(tc_tokenizer_options),
+                                               ops_scratch_new, ops_scratch_free, ops_tokenize};

@@ -14,6 +14,7 @@
  * Exit status 0 on success, 1 if the model fails to load.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +26,8 @@
 #include "tc_buf.h"
 #include "tc_model.h"
 #include "tc_sha256.h"
-#include "tc_termtab.h"
 #include "tc_textfile.h"
+#include "tc_wordtab.h"
 
 static uint64_t rng = 0x2545F4914F6CDD1Du;
 
@@ -86,6 +87,50 @@ static int write_file(const char *dir, const char *name, const tc_buf *b, char h
     return 0;
 }
 
+/* Distinct strings in insertion order: bytes back to back, a table for the
+ * duplicate check. */
+typedef struct strset {
+    tc_wordtab *seen;
+    tc_buf bytes;
+    size_t *off;
+    size_t n, cap;
+} strset;
+
+/* Adds s[0..len) unless present; false when out of memory. */
+static bool strset_add(strset *set, const char *s, size_t len)
+{
+    bool fresh = false;
+    if (set->n == set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 1024;
+        size_t *off = realloc(set->off, (cap + 1) * sizeof *off);
+        if (off == NULL)
+            return false;
+        set->off = off;
+        set->cap = cap;
+        set->off[0] = 0;
+    }
+    if (tc_wordtab_upsert(set->seen, s, len, (uint32_t)set->n, &fresh) == NULL)
+        return false;
+    if (fresh) {
+        tc_buf_append(&set->bytes, s, len);
+        set->off[++set->n] = set->bytes.len;
+    }
+    return true;
+}
+
+static const char *strset_get(const strset *set, size_t i, size_t *len)
+{
+    *len = set->off[i + 1] - set->off[i];
+    return set->bytes.data + set->off[i];
+}
+
+static void strset_free(strset *set)
+{
+    tc_wordtab_free(&set->seen);
+    tc_buf_free(&set->bytes);
+    free(set->off);
+}
+
 /* One random word: 2..14 letters, ~4% with a Latin-1 letter, ~1% CJK. */
 static void random_word(tc_buf *w)
 {
@@ -143,27 +188,37 @@ int main(int argc, char **argv)
 
     /* words, then terms: ~20% unigrams, the rest bigrams of Zipf-chosen words */
     size_t n_words = n_terms / 5;
-    tc_termtab *words = tc_termtab_new(n_words);
-    tc_termtab *terms = tc_termtab_new(n_terms);
+    strset words = {tc_wordtab_new(n_words), TC_BUF_INIT, NULL, 0, 0};
+    strset terms = {tc_wordtab_new(n_terms), TC_BUF_INIT, NULL, 0, 0};
     tc_buf w = TC_BUF_INIT, t = TC_BUF_INIT;
-    while (tc_termtab_size(words) < n_words) {
+    if (words.seen == NULL || terms.seen == NULL) {
+        fprintf(stderr, "loadtime: out of memory\n");
+        return 1;
+    }
+    while (words.n < n_words) {
         random_word(&w);
-        tc_termtab_add(words, w.data, w.len, NULL);
+        if (!strset_add(&words, w.data, w.len)) {
+            fprintf(stderr, "loadtime: out of memory\n");
+            return 1;
+        }
     }
     for (size_t i = 0; i < n_words; i++) {
         size_t len;
-        const char *s = tc_termtab_term(words, i, &len);
-        tc_termtab_add(terms, s, len, NULL);
+        const char *s = strset_get(&words, i, &len);
+        strset_add(&terms, s, len);
     }
-    while (tc_termtab_size(terms) < n_terms) {
+    while (terms.n < n_terms) {
         size_t l1, l2;
-        const char *a = tc_termtab_term(words, zipf_index(n_words), &l1);
-        const char *b = tc_termtab_term(words, zipf_index(n_words), &l2);
+        const char *a = strset_get(&words, zipf_index(n_words), &l1);
+        const char *b = strset_get(&words, zipf_index(n_words), &l2);
         tc_buf_clear(&t);
         tc_buf_append(&t, a, l1);
         tc_buf_append_char(&t, ' ');
         tc_buf_append(&t, b, l2);
-        tc_termtab_add(terms, t.data, t.len, NULL);
+        if (!strset_add(&terms, t.data, t.len)) {
+            fprintf(stderr, "loadtime: out of memory\n");
+            return 1;
+        }
     }
 
     tc_buf vocab = TC_BUF_INIT, linear = TC_BUF_INIT, golden = TC_BUF_INIT, man = TC_BUF_INIT;
@@ -179,7 +234,7 @@ int main(int argc, char **argv)
         tc_buf_append_double(&vocab, 1.0 + log((1.0 + n_docs) / (1.0 + df)));
         tc_buf_append_char(&vocab, '\t');
         size_t len;
-        const char *s = tc_termtab_term(terms, i, &len);
+        const char *s = strset_get(&terms, i, &len);
         tc_buf_append(&vocab, s, len);
         tc_buf_append_char(&vocab, '\n');
         /* roughly normal weights of realistic magnitude */
@@ -195,7 +250,7 @@ int main(int argc, char **argv)
         tc_buf_append_str(&texts[g], g == 0 ? "" : "Sample ");
         for (int k = 0; g > 0 && k < 5 + g * 3; k++) {
             size_t len;
-            const char *s = tc_termtab_term(words, zipf_index(n_words), &len);
+            const char *s = strset_get(&words, zipf_index(n_words), &len);
             tc_buf_append(&texts[g], s, len);
             tc_buf_append_str(&texts[g], k % 7 == 6 ? ". " : " ");
         }
@@ -307,7 +362,7 @@ out:
     tc_buf_free(&man);
     tc_buf_free(&w);
     tc_buf_free(&t);
-    tc_termtab_free(&words);
-    tc_termtab_free(&terms);
+    strset_free(&words);
+    strset_free(&terms);
     return rc;
 }

@@ -1,13 +1,15 @@
 /*
- * tokdump - runs tc_tokenize over documents and prints their tokens; the driver of
- * tests/parity/test_tokenizer.py and the tokenizer throughput measurement.
+ * tokdump - runs a tokenizer over documents and prints their tokens; the driver of
+ * tests/parity/test_tokenizer.py and the tokenizer throughput measurement. It calls
+ * the tokenizer through its family interface (tc_tokens.h), as the vectorizer does;
+ * scikit-learn's is the only family so far.
  *
  *   tokdump [-l 0|1] [-s none|ascii|unicode] [-p] [-z] [-q] [-r N] [FILE]
  *
  * Input (FILE or stdin): by default one document per line (the '\n' is not part of
  * it); with -z a stream of records "<decimal byte count>\n<bytes>", so documents may
  * hold any bytes. Output: one line per document, its tokens separated by TAB (tokens
- * never contain TAB or LF: neither is \w), or "!ERR <message>" if tc_tokenize
+ * never contain TAB or LF: neither is \w), or "!ERR <message>" if the tokenizer
  * failed. -l sets lowercase (default 1), -s strip_accents (default none), -p the
  * portable code path (tc_tokenizer_options.portable). -q prints
  * nothing per document; -r N tokenizes everything N times. A summary with the
@@ -157,7 +159,8 @@ int main(int argc, char **argv)
         free(buf);
         return 1;
     }
-    tc_tokenizer_scratch *sc = tc_tokenizer_scratch_new();
+    const tc_tokenizer_ops *family = &tc_sklearn_tokenizer;
+    void *sc = family->scratch_new();
     if (sc == NULL) {
         fprintf(stderr, "tokdump: out of memory\n");
         return 1;
@@ -170,7 +173,7 @@ int main(int argc, char **argv)
         for (long k = 0; k < nd; k++) {
             char err[TC_ERR_LEN];
             tc_token_list tl;
-            tc_status st = tc_tokenize(&opt, sc, buf + docs[k].off, docs[k].len, &tl, err);
+            tc_status st = family->tokenize(&opt, sc, buf + docs[k].off, docs[k].len, &tl, err);
             bytes += docs[k].len;
             if (st != TC_OK) {
                 nerr++;
@@ -198,7 +201,7 @@ int main(int argc, char **argv)
             "(%.1f MB/s), %.3f s CPU (%.1f MB/s)\n",
             nd, reps, bytes, ntok, nerr, secs, secs > 0 ? (double)bytes / secs / 1e6 : 0.0, cpu,
             cpu > 0 ? (double)bytes / cpu / 1e6 : 0.0);
-    tc_tokenizer_scratch_free(&sc);
+    family->scratch_free(sc);
     free(docs);
     free(buf);
     return fflush(stdout) == 0 ? 0 : 1;
