@@ -18,7 +18,7 @@ FROM debian:bookworm AS build
 RUN set -eux; \
     apt-get update; \
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        build-essential pkg-config libmicrohttpd-dev libcjson-dev libsvm-dev; \
+        build-essential pkg-config libmicrohttpd-dev libcjson-dev libsvm-dev libssl-dev; \
     rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Makefile ./
@@ -26,7 +26,9 @@ COPY include/ include/
 COPY src/ src/
 RUN make -j"$(nproc)" WERROR=1 build/textclf && strip --strip-unneeded build/textclf
 
-# ---- runtime stage: bookworm-slim + the three runtime libraries + nginx ----
+# ---- runtime stage: bookworm-slim + the four runtime libraries + nginx ----
+# libssl3 (libcrypto: model file checksums) is also a dependency of nginx; it is named here
+# because textclf links it directly.
 FROM debian:bookworm-slim
 LABEL org.opencontainers.image.title="textclf" \
       org.opencontainers.image.description="TF-IDF + linear text classifier daemon (SageMaker inference contract)" \
@@ -49,7 +51,7 @@ RUN set -eux; \
     dpkg -i /tmp/noip.deb; \
     apt-get update; \
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        nginx libmicrohttpd12 libcjson1 libsvm3; \
+        nginx libmicrohttpd12 libcjson1 libsvm3 libssl3; \
     if dpkg-query -W -f='${Status}' iproute2 2>/dev/null | grep -q ' installed$'; then exit 1; fi; \
     rm -rf /tmp/noip /tmp/noip.deb /var/lib/apt/lists/* /var/cache/debconf/*-old \
            /var/log/apt/* /var/log/dpkg.log /var/log/alternatives.log \

@@ -29,9 +29,9 @@ ifeq ($(findstring -O0,$(OPT)),)
 HARDEN += -D_FORTIFY_SOURCE=2
 endif
 SAN    ?=
-PKGS    = libmicrohttpd libcjson
+PKGS    = libmicrohttpd libcjson libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmicrohttpd -lcjson)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmicrohttpd -lcjson -lcrypto)
 FINAL_CFLAGS  = $(STD) $(WARN) $(OPT) $(HARDEN) $(SAN) -Iinclude $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 FINAL_LDFLAGS = $(SAN) -Wl,-z,relro,-z,now,-z,noexecstack $(LDFLAGS)
 LIBS    = $(PKG_LIBS) -lsvm -lm -lpthread
