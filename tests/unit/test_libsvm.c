@@ -1,10 +1,11 @@
-/* test_svm.c - the libsvm backend against libsvm itself. Models are trained here with
- * svm_train on random sparse data (linear, polynomial, rbf and sigmoid kernels; 2 and 4
- * classes; with and without probabilities), written with svm_save_model and loaded
- * through tc_classifier_load. Checked: collapsed linear decision values against
- * svm_predict_values (1e-12 relative to the magnitude of the terms), probabilities and
- * labels against svm_predict_probability (origin libsvm), the sklearn-origin coupling
- * and scores, and refusal of malformed model files with file:line messages. */
+/* test_libsvm.c - the libsvm classifier kind (tc_libsvm.h, through tc_classifier) against
+ * libsvm itself. Models are trained here with svm_train on random sparse data (linear,
+ * polynomial, rbf and sigmoid kernels; 2 and 4 classes; with and without probabilities),
+ * written with svm_save_model and loaded through tc_classifier_load. Checked: collapsed
+ * linear decision values against svm_predict_values (1e-12 relative to the magnitude of
+ * the terms), probabilities and labels against svm_predict_probability (origin libsvm),
+ * the sklearn-origin coupling and scores, and refusal of malformed model files with
+ * file:line messages. */
 #include <libsvm/svm.h>
 #include <math.h>
 #include <stdint.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../lib/strreplace.h"
 #include "tc_classifier.h"
 #include "tc_test.h"
 #include "tc_tmpdir.h"
@@ -403,20 +405,6 @@ static char *slurp(const char *path)
     return b;
 }
 
-/* Replaces the first occurrence of `from` in text with `to`; returns a new string. */
-static char *replace(const char *text, const char *from, const char *to)
-{
-    const char *at = strstr(text, from);
-    if (at == NULL)
-        return NULL;
-    size_t a = (size_t)(at - text), fl = strlen(from), tl = strlen(to), rest = strlen(at + fl);
-    char *out = malloc(a + tl + rest + 1);
-    memcpy(out, text, a);
-    memcpy(out + a, to, tl);
-    memcpy(out + a + tl, at + fl, rest + 1);
-    return out;
-}
-
 static size_t line_of(const char *text, const char *needle)
 {
     const char *at = strstr(text, needle);
@@ -471,7 +459,7 @@ static void test_malformed(void)
         {"trailing junk", "\nSV\n", "\nSV\n0 0 3:1x ", sv_line},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        char *bad = replace(good, cases[i].from, cases[i].to);
+        char *bad = str_replace(good, cases[i].from, cases[i].to);
         TC_CHECK(bad != NULL, "%s: pattern not found", cases[i].name);
         if (bad == NULL)
             continue;
