@@ -3,10 +3,11 @@
  * (docs/model-format.md) as a tc_classifier_config plus the listed file it is loaded
  * from and a one-line description for `textclf check`. No file is read here.
  *
- * "type" picks the kind from one table in classifier_section.c, each kind's members
- * parsed by a function of its own. A new kind (ComplementNB/BernoulliNB options,
- * calibrated classifiers, one-vs-rest of binary sub-models, ...) is a row in that table
- * with its parser, next to its tc_classifier_type and backend (tc_clf_backend.h).
+ * "type" picks the kind from one table in classifier_section.c (TYPES, PARSERS), each
+ * kind's members parsed by a function of its own. A new kind (ComplementNB/BernoulliNB
+ * options, calibrated classifiers, one-vs-rest of binary sub-models, ...) is an entry in
+ * that table with its parser, next to its tc_classifier_type and backend
+ * (tc_clf_backend.h).
  */
 #ifndef TC_CLASSIFIER_SECTION_H
 #define TC_CLASSIFIER_SECTION_H

@@ -52,6 +52,13 @@ tc_status tc_mjson_choice(const tc_mjson *r, const struct cJSON *obj, const char
 tc_status tc_mjson_kind(const tc_mjson *r, const struct cJSON *obj, const char *where,
                         const char *const *kinds, size_t n, size_t *out, char *err);
 
+/* A top-level section: root's required member `name`, which must be an object with a
+ * "type" among kinds[0..n) (as tc_mjson_kind, where = "<name>."). *section receives the
+ * object, *kind the type's index. */
+tc_status tc_mjson_section(const tc_mjson *r, const struct cJSON *root, const char *name,
+                           const char *const *kinds, size_t n, const struct cJSON **section,
+                           size_t *kind, char *err);
+
 /* A string member naming a file: a plain name (tc_mjson_plain_name) listed in
  * r->files; *out points into r->files. */
 tc_status tc_mjson_file(const tc_mjson *r, const struct cJSON *obj, const char *where,

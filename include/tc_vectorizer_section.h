@@ -3,11 +3,11 @@
  * (docs/model-format.md) as a plain configuration for the model loader: which kind, its
  * parameters, and the listed files it is built from. No file is read here.
  *
- * "type" picks the kind from one table in vectorizer_section.c, each kind parsed by a
- * function of its own. A new kind (a hashing vectorizer, Spark's or Keras's tokenizer
- * options, char analyzers, a union of vectorizers) is a new tc_vectorizer_kind, a new
- * row in that table with its parser, and its own fields below; the model loader builds
- * it with one case of its own.
+ * "type" picks the kind from one table in vectorizer_section.c (TYPES, PARSERS), each
+ * kind parsed by a function of its own. A new kind (a hashing vectorizer, Spark's or
+ * Keras's tokenizer options, char analyzers, a union of vectorizers) is a new
+ * tc_vectorizer_kind, an entry in that table with its parser, and its own fields below;
+ * the model loader builds it with a case of its own (model.c, build_vectorizer).
  */
 #ifndef TC_VECTORIZER_SECTION_H
 #define TC_VECTORIZER_SECTION_H
@@ -21,6 +21,7 @@ struct cJSON;  /* <cjson/cJSON.h> */
 #include "tc_status.h"
 #include "tc_vectorizer.h"
 
+/* In the order of vectorizer_section.c's TYPES. */
 typedef enum tc_vectorizer_kind {
     TC_VECTORIZER_TFIDF  /* "tfidf": scikit-learn TfidfVectorizer, vocabulary file */
 } tc_vectorizer_kind;

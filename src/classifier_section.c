@@ -1,5 +1,5 @@
 /* classifier_section.c - the manifest's "classifier" section (see
- * tc_classifier_section.h): one parser per kind, picked by "type" from KINDS. */
+ * tc_classifier_section.h): one parser per kind, picked by "type" from TYPES. */
 #include "tc_classifier_section.h"
 
 #include <cjson/cJSON.h>
@@ -9,7 +9,6 @@
 #include <string.h>
 
 #define W "classifier."
-#define MAX_KINDS 8
 
 /* The "estimator" member, informational: which scikit-learn class was exported. */
 static const char *estimator(const cJSON *cl)
@@ -100,36 +99,24 @@ typedef tc_status (*section_parser)(const tc_mjson *r, const cJSON *cl,
                                     tc_classifier_section *out, char *err);
 
 /* "type" -> parser (which sets config.type). */
-static const struct {
-    const char *type;
-    section_parser parse;
-} KINDS[] = {
-    {"linear", parse_linear},
-    {"libsvm", parse_libsvm},
-};
-#define N_KINDS (sizeof KINDS / sizeof *KINDS)
-_Static_assert(N_KINDS <= MAX_KINDS, "MAX_KINDS too small");
+static const char *const TYPES[] = {"linear", "libsvm"};
+static const section_parser PARSERS[] = {parse_linear, parse_libsvm};
+#define N_KINDS (sizeof TYPES / sizeof *TYPES)
+_Static_assert(N_KINDS == sizeof PARSERS / sizeof *PARSERS, "a parser per type");
 
 tc_status tc_classifier_section_parse(const tc_mjson *r, const cJSON *root, size_t n_classes,
                                       size_t n_features, tc_classifier_section *out, char *err)
 {
-    tc_status st = TC_OK;
-    const cJSON *cl = tc_mjson_member(r, root, "", "classifier", &st, err);
-    if (cl == NULL)
-        return st;
-    if (!cJSON_IsObject(cl))
-        return tc_fail(err, TC_EFORMAT, "%s: \"classifier\" must be an object", r->path);
-    const char *names[MAX_KINDS];
-    for (size_t i = 0; i < N_KINDS; i++)
-        names[i] = KINDS[i].type;
+    const cJSON *cl = NULL;
     size_t k = 0;
-    if ((st = tc_mjson_kind(r, cl, W, names, N_KINDS, &k, err)) != TC_OK)
+    tc_status st = tc_mjson_section(r, root, "classifier", TYPES, N_KINDS, &cl, &k, err);
+    if (st != TC_OK)
         return st;
     tc_classifier_section s;
     memset(&s, 0, sizeof s);
     s.config.n_classes = n_classes;
     s.config.n_features = n_features;  /* the vectorizer's, checked once both are built */
-    if ((st = KINDS[k].parse(r, cl, &s, err)) == TC_OK)
+    if ((st = PARSERS[k](r, cl, &s, err)) == TC_OK)
         st = tc_mjson_file(r, cl, W, "file", &s.file, err);
     if (st != TC_OK) {
         tc_classifier_section_release(&s);

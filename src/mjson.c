@@ -114,6 +114,24 @@ tc_status tc_mjson_kind(const tc_mjson *r, const cJSON *obj, const char *where,
     return st;
 }
 
+tc_status tc_mjson_section(const tc_mjson *r, const cJSON *root, const char *name,
+                           const char *const *kinds, size_t n, const cJSON **section,
+                           size_t *kind, char *err)
+{
+    tc_status st = TC_OK;
+    const cJSON *obj = tc_mjson_member(r, root, "", name, &st, err);
+    if (obj == NULL)
+        return st;
+    if (!cJSON_IsObject(obj))
+        return tc_fail(err, TC_EFORMAT, "%s: \"%s\" must be an object", r->path, name);
+    char where[64];
+    snprintf(where, sizeof where, "%s.", name);
+    if ((st = tc_mjson_kind(r, obj, where, kinds, n, kind, err)) != TC_OK)
+        return st;
+    *section = obj;
+    return TC_OK;
+}
+
 const tc_listed_file *tc_mjson_find_file(const tc_mjson *r, const char *name)
 {
     for (size_t i = 0; i < r->n_files; i++)

@@ -1,12 +1,11 @@
 /* vectorizer_section.c - the manifest's "vectorizer" section (see
- * tc_vectorizer_section.h): one parser per kind, picked by "type" from KINDS. */
+ * tc_vectorizer_section.h): one parser per kind, picked by "type" from TYPES. */
 #include "tc_vectorizer_section.h"
 
 #include <cjson/cJSON.h>
 #include <string.h>
 
 #define W "vectorizer."
-#define MAX_KINDS 8
 
 /* The members of a "tfidf" section after "type", in the order they are checked. */
 static tc_status parse_tfidf(const tc_mjson *r, const cJSON *v, tc_vectorizer_section *out,
@@ -77,36 +76,24 @@ static tc_status parse_tfidf(const tc_mjson *r, const cJSON *v, tc_vectorizer_se
 typedef tc_status (*section_parser)(const tc_mjson *r, const cJSON *v, tc_vectorizer_section *out,
                                     char *err);
 
-/* "type" -> kind and parser. */
-static const struct {
-    const char *type;
-    tc_vectorizer_kind kind;
-    section_parser parse;
-} KINDS[] = {
-    {"tfidf", TC_VECTORIZER_TFIDF, parse_tfidf},
-};
-#define N_KINDS (sizeof KINDS / sizeof *KINDS)
-_Static_assert(N_KINDS <= MAX_KINDS, "MAX_KINDS too small");
+/* "type" -> parser; index i is tc_vectorizer_kind i. */
+static const char *const TYPES[] = {"tfidf"};
+static const section_parser PARSERS[] = {parse_tfidf};
+#define N_KINDS (sizeof TYPES / sizeof *TYPES)
+_Static_assert(N_KINDS == sizeof PARSERS / sizeof *PARSERS, "a parser per type");
 
 tc_status tc_vectorizer_section_parse(const tc_mjson *r, const cJSON *root,
                                       tc_vectorizer_section *out, char *err)
 {
-    tc_status st = TC_OK;
-    const cJSON *v = tc_mjson_member(r, root, "", "vectorizer", &st, err);
-    if (v == NULL)
-        return st;
-    if (!cJSON_IsObject(v))
-        return tc_fail(err, TC_EFORMAT, "%s: \"vectorizer\" must be an object", r->path);
-    const char *names[MAX_KINDS];
-    for (size_t i = 0; i < N_KINDS; i++)
-        names[i] = KINDS[i].type;
+    const cJSON *v = NULL;
     size_t k = 0;
-    if ((st = tc_mjson_kind(r, v, W, names, N_KINDS, &k, err)) != TC_OK)
+    tc_status st = tc_mjson_section(r, root, "vectorizer", TYPES, N_KINDS, &v, &k, err);
+    if (st != TC_OK)
         return st;
     tc_vectorizer_section s;
     memset(&s, 0, sizeof s);
-    s.kind = KINDS[k].kind;
-    if ((st = KINDS[k].parse(r, v, &s, err)) != TC_OK)
+    s.kind = (tc_vectorizer_kind)k;
+    if ((st = PARSERS[k](r, v, &s, err)) != TC_OK)
         return st;
     *out = s;
     return TC_OK;

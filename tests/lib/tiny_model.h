@@ -101,30 +101,23 @@ static inline double tiny_svm_f(const double tf[5])
     return (0.5 * x[0] + 1.0 * x[2]) - (0.25 * x[1] + 2.0 * x[4]) - 0.5;
 }
 
-static inline void tiny_golden_linear(tc_buf *g)
+/* Golden samples of the linear model (probabilities) or of the libsvm one (scores), one
+ * line per sample, with the values worked out above. */
+static inline void tiny_golden(tc_buf *g, bool svm)
 {
     tc_buf_clear(g);
     for (size_t i = 0; i < TINY_N_SAMPLES; i++) {
-        double p1 = tiny_linear_p1(TINY_SAMPLES[i].tf);
-        tc_buf_printf(g,
-                      "{\"text\": %s, \"label\": \"%s\", \"probabilities\": {\"negative\": "
-                      "%.17g, \"positive\": %.17g}}\n",
-                      TINY_SAMPLES[i].json, p1 > 0.5 ? "positive" : "negative", 1.0 - p1, p1);
+        double p1 = tiny_linear_p1(TINY_SAMPLES[i].tf), f = tiny_svm_f(TINY_SAMPLES[i].tf);
+        /* libsvm: f > 0 votes for label[0] = class 0; its scores are (f, -f) */
+        bool positive = svm ? !(f > 0) : p1 > 0.5;
+        tc_buf_printf(g, "{\"text\": %s, \"label\": \"%s\", \"%s\": {\"negative\": %.17g, "
+                         "\"positive\": %.17g}}\n",
+                      TINY_SAMPLES[i].json, positive ? "positive" : "negative",
+                      svm ? "scores" : "probabilities", svm ? f : 1.0 - p1, svm ? -f : p1);
     }
 }
-
-static inline void tiny_golden_svm(tc_buf *g)
-{
-    tc_buf_clear(g);
-    for (size_t i = 0; i < TINY_N_SAMPLES; i++) {
-        double f = tiny_svm_f(TINY_SAMPLES[i].tf);
-        /* libsvm: f > 0 votes for label[0] = class 0 */
-        tc_buf_printf(g,
-                      "{\"text\": %s, \"label\": \"%s\", \"scores\": {\"negative\": %.17g, "
-                      "\"positive\": %.17g}}\n",
-                      TINY_SAMPLES[i].json, f > 0 ? "negative" : "positive", f, -f);
-    }
-}
+static inline void tiny_golden_linear(tc_buf *g) { tiny_golden(g, false); }
+static inline void tiny_golden_svm(tc_buf *g) { tiny_golden(g, true); }
 
 /* The manifest's sections, without their braces. */
 static const char TINY_VEC[] =

@@ -75,6 +75,22 @@ static void test_kind(void)
     k = 9;
     TC_CHECK(tc_mjson_kind(&R, o, "vectorizer.", one, 1, &k, err) == TC_OK && k == 0, "one ok");
     cJSON_Delete(o);
+    /* a section: an object member with a type */
+    o = cJSON_Parse("{\"vectorizer\": {\"type\": \"hashing\"}, \"classifier\": []}");
+    const cJSON *sec = NULL;
+    TC_CHECK(tc_mjson_section(&R, o, "vectorizer", two, 2, &sec, &k, err) == TC_OK && k == 1 &&
+                 sec == cJSON_GetObjectItemCaseSensitive(o, "vectorizer"),
+             "section: %s", err);
+    TC_CHECK(tc_mjson_section(&R, o, "vectorizer", one, 1, &sec, &k, err) == TC_EFORMAT &&
+                 strstr(err, ": unsupported vectorizer.type \"hashing\"") != NULL,
+             "section type: %s", err);
+    TC_CHECK(tc_mjson_section(&R, o, "classifier", two, 2, &sec, &k, err) == TC_EFORMAT &&
+                 strcmp(err, MANIFEST ": \"classifier\" must be an object") == 0,
+             "section not an object: %s", err);
+    TC_CHECK(tc_mjson_section(&R, o, "golden", two, 2, &sec, &k, err) == TC_EFORMAT &&
+                 strcmp(err, MANIFEST ": missing \"golden\"") == 0,
+             "no section: %s", err);
+    cJSON_Delete(o);
 }
 
 static void test_numbers_and_names(void)
