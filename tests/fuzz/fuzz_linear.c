@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tc_linear.h"
+#include "fuzz_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -16,14 +17,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     tc_linear_expect ex = {1 + (data[0] & 3), 1 + (data[0] >> 2 & 7), 2};
     ex.n_classes = ex.rows == 1 ? 2 : ex.rows;
-    char *text = malloc(size);
+    size_t len = 0;
+    char *text = fuzz_text(data, size, 1, &len);
     if (text == NULL)
         return 0;
-    memcpy(text, data + 1, size - 1);
-    text[size - 1] = '\0';
     char err[TC_ERR_LEN];
     tc_linear *l = NULL;
-    if (tc_linear_parse("d/linear.tsv", text, size - 1, &ex, &l, err) == TC_OK) {
+    if (tc_linear_parse("d/linear.tsv", text, len, &ex, &l, err) == TC_OK) {
         uint32_t idx[8];
         double val[8], d[4];
         for (uint32_t j = 0; j < ex.n_features; j++) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tc_manifest.h"
+#include "fuzz_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -16,14 +17,13 @@ static bool listed(const tc_listed_file *f, const tc_listed_file *files, size_t 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *json = malloc(size + 1);
+    size_t size_text = 0;
+    char *json = fuzz_text(data, size, 0, &size_text);
     if (json == NULL)
         return 0;
-    memcpy(json, data, size);
-    json[size] = '\0';
     char err[TC_ERR_LEN];
     tc_manifest *m = NULL;
-    if (tc_manifest_parse("d", "d/manifest.json", json, size, &m, err) == TC_OK) {
+    if (tc_manifest_parse("d", "d/manifest.json", json, size_text, &m, err) == TC_OK) {
         size_t n = 0;
         const tc_listed_file *files = tc_manifest_files(m, &n);
         const tc_vectorizer_section *v = tc_manifest_vectorizer(m);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "tc_svmfile.h"
+#include "fuzz_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,19 +25,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const int labels[4] = {0, 1, 2, 3};
     tc_svmfile_expect ex = {2 + (data[0] % 3), (data[0] & 0x10) ? 20 : 4, labels,
                             (data[0] & 0x20) != 0};
-    char *text = malloc(size);
+    size_t len = 0;
+    char *text = fuzz_text(data, size, 1, &len);
     if (text == NULL)
         return 0;
-    memcpy(text, data + 1, size - 1);
-    text[size - 1] = '\0';
     char err[TC_ERR_LEN];
     tc_svmfile_info info;
-    if (tc_svmfile_validate("d/model.svm", text, size - 1, &ex, &info, err) == TC_OK) {
+    if (tc_svmfile_validate("d/model.svm", text, len, &ex, &info, err) == TC_OK) {
         char path[] = "/tmp/fuzz_svmfile_XXXXXX";
         int fd = mkstemp(path);
         if (fd >= 0) {
             FILE *f = fdopen(fd, "wb");
-            if (f != NULL && fwrite(text, 1, size - 1, f) == size - 1 && fclose(f) == 0) {
+            if (f != NULL && fwrite(text, 1, len, f) == len && fclose(f) == 0) {
                 svm_set_print_string_function(quiet);
                 struct svm_model *m = svm_load_model(path);
                 if (m == NULL || (size_t)svm_get_nr_class(m) != ex.n_classes ||
