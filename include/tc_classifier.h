@@ -1,14 +1,12 @@
 /*
  * tc_classifier.h - the scoring half of a model: sparse tf-idf row -> decision
  * values -> probabilities (or scores) and the predicted class, with scikit-learn's
- * (or libsvm's) exact semantics. Two backends:
+ * (or libsvm's) exact semantics. One entry point for every classifier kind; each kind
+ * is a module of its own (tc_clf_backend.h), picked by tc_classifier_config.type:
  *
- *  - linear: a native weight file (docs/model-format.md): d = W x + b over R rows
- *    (R = 1 for binary models, R = n_classes otherwise). Cost O(nnz x R).
- *  - libsvm: a libsvm model file, validated by our own reader first and then loaded
- *    with libsvm's svm_load_model. Linear kernels are collapsed at load into one
- *    weight vector per class pair, so prediction costs O(nnz x pairs) and equals
- *    svm_predict_values to ~1e-12 relative. Other kernels call svm_predict_values.
+ *  - TC_CLF_LINEAR (tc_linear.h): a native weight file, d = W x + b. O(nnz x R).
+ *  - TC_CLF_LIBSVM (tc_libsvm.h): a libsvm model file, validated by tc_svmfile, loaded
+ *    by libsvm; linear kernels collapsed to one weight vector per class pair.
  *
  * Immutable after load; shared by all threads, each with its own scratch.
  */
@@ -19,21 +17,12 @@
 #include <stddef.h>
 
 #include "tc_output.h"
+#include "tc_proba.h"
 #include "tc_sparse.h"
 #include "tc_status.h"
 
+/* Classifier kinds; tc_proba_kind (how values become probabilities) is in tc_proba.h. */
 typedef enum tc_classifier_type { TC_CLF_LINEAR, TC_CLF_LIBSVM } tc_classifier_type;
-
-/* How values become probabilities. */
-typedef enum tc_proba_kind {
-    TC_PROBA_NONE,            /* no probabilities: output decision scores */
-    TC_PROBA_LOGISTIC_OVR,    /* binary p1 = 1/(1+e^-d); multiclass sigma(d_k)/sum sigma */
-    TC_PROBA_SOFTMAX,         /* multinomial, R = n_classes >= 3: softmax(d) */
-    TC_PROBA_SOFTMAX_BINARY,  /* binary multinomial LR: softmax([-d, d]), p1 = sigma(2d) */
-    TC_PROBA_MODIFIED_HUBER,  /* SGD modified_huber: (clip(d,-1,1)+1)/2, rows normalised */
-    TC_PROBA_NAIVE_BAYES,     /* MultinomialNB: exp(jll - logsumexp(jll)) */
-    TC_PROBA_PAIRWISE         /* libsvm probA/probB + Wu-Lin-Weng pairwise coupling */
-} tc_proba_kind;
 
 /* Which library trained a libsvm model; decides the two places they differ. */
 typedef enum tc_svm_origin {
@@ -58,7 +47,10 @@ typedef struct tc_classifier_scratch tc_classifier_scratch;
 
 /* Loads path per cfg. Rejects (naming file and line) anything inconsistent with cfg:
  * row/feature/class counts, indices out of range, non-finite numbers, kernels or
- * svm types it cannot serve, missing probA/probB when probabilities are requested. */
+ * svm types it cannot serve, missing probA/probB when probabilities are requested
+ * (TC_EFORMAT); class counts outside 2..65536 or feature counts outside 1..2^32-2
+ * (TC_EFORMAT); a type, or a probability kind for that type and class count, that no
+ * kind serves (TC_EUNSUPPORTED); an unreadable file (TC_EIO). */
 tc_status tc_classifier_load(const tc_classifier_config *cfg, const char *path,
                              tc_classifier **out, char *err);
 /* As tc_classifier_load, from the file's bytes data[0..len) (NUL-terminated) already in

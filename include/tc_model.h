@@ -3,10 +3,13 @@
  * vocabulary, optional stop words, classifier file, golden samples.
  *
  * tc_model_load verifies everything before returning a model: format version and
- * kinds, sha256 and size of every listed file, every file's syntax and counts, and
- * that the golden samples reproduce (|dp| <= 1e-9). A model that loads is
- * immutable; share one `const tc_model *` between threads, each thread with its own
- * tc_workspace.
+ * kinds (tc_manifest.h), sha256 and size of every listed file (tc_model_files.h),
+ * every file's syntax and counts, and that the golden samples reproduce
+ * (tc_golden.h, |dp| <= 1e-9). The vectorizer and classifier kinds the manifest names
+ * are built by their own modules, the classifier on a second thread while this one
+ * builds the vectorizer. With the log at debug level (tc_log.h) the loader says what it
+ * loaded and how long each phase took. A model that loads is immutable; share one
+ * `const tc_model *` between threads, each thread with its own tc_workspace.
  */
 #ifndef TC_MODEL_H
 #define TC_MODEL_H
@@ -15,11 +18,9 @@
 #include <stddef.h>
 
 #include "tc_classifier.h"
+#include "tc_manifest.h"  /* TC_MODEL_FORMAT, TC_MODEL_FORMAT_VERSION */
 #include "tc_output.h"
 #include "tc_status.h"
-
-#define TC_MODEL_FORMAT "textclf-model"
-#define TC_MODEL_FORMAT_VERSION 1
 
 typedef struct tc_model tc_model;
 typedef struct tc_workspace tc_workspace;

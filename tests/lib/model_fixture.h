@@ -71,8 +71,10 @@ static inline bool fx_files_json(const char *dir, const char *const *names, size
             len = 0;
         }
         uint8_t d[TC_SHA256_LEN];
-        tc_sha256(data, len, d);
+        bool hashed = tc_sha256(data, len, d);
         tc_file_free(data);
+        if (!hashed)
+            return false;
         if (corrupt_sha != NULL && strcmp(corrupt_sha, names[i]) == 0)
             d[5] ^= 1;
         char hex[TC_SHA256_HEX_LEN + 1];

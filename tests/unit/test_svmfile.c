@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../lib/strreplace.h"
 #include "tc_svmfile.h"
 #include "tc_test.h"
 
@@ -45,22 +46,8 @@ static tc_status validate(const char *text, const tc_svmfile_expect *e, tc_svmfi
     return tc_svmfile_validate(PATH, text, strlen(text), e, info, err);
 }
 
-/* Replaces the first occurrence of `from` in GOOD with `to`. */
-static char *mutate(const char *from, const char *to)
-{
-    const char *at = strstr(GOOD, from);
-    if (at == NULL)
-        return NULL;
-    size_t pre = (size_t)(at - GOOD), fl = strlen(from), tl = strlen(to);
-    size_t n = strlen(GOOD) - fl + tl;
-    char *s = malloc(n + 1);
-    if (s == NULL)
-        return NULL;
-    memcpy(s, GOOD, pre);
-    memcpy(s + pre, to, tl);
-    strcpy(s + pre + tl, at + fl);
-    return s;
-}
+/* GOOD with the first occurrence of `from` replaced by `to` (malloc'd). */
+static char *mutate(const char *from, const char *to) { return str_replace(GOOD, from, to); }
 
 static void test_good_file_and_libsvm_agrees(void)
 {

@@ -1,0 +1,45 @@
+/*
+ * tc_vectorizer_section.h - the "vectorizer" section of manifest.json
+ * (docs/model-format.md) as a plain configuration for the model loader: which kind, its
+ * parameters, and the listed files it is built from. No file is read here.
+ *
+ * "type" picks the kind from one table in vectorizer_section.c (TYPES, PARSERS), each
+ * kind parsed by a function of its own. A new kind (a hashing vectorizer, Spark's or
+ * Keras's tokenizer options, char analyzers, a union of vectorizers) is a new
+ * tc_vectorizer_kind, an entry in that table with its parser, and its own fields below;
+ * the model loader builds it with a case of its own (model.c, build_vectorizer).
+ */
+#ifndef TC_VECTORIZER_SECTION_H
+#define TC_VECTORIZER_SECTION_H
+
+#include <stddef.h>
+
+struct cJSON;  /* <cjson/cJSON.h> */
+
+#include "tc_mjson.h"
+#include "tc_model_files.h"
+#include "tc_status.h"
+#include "tc_vectorizer.h"
+
+/* In the order of vectorizer_section.c's TYPES. */
+typedef enum tc_vectorizer_kind {
+    TC_VECTORIZER_TFIDF  /* "tfidf": scikit-learn TfidfVectorizer, vocabulary file */
+} tc_vectorizer_kind;
+
+typedef struct tc_vectorizer_section {
+    tc_vectorizer_kind kind;
+    size_t n_features;               /* "n_features" (> 0): columns the model must have */
+    /* TC_VECTORIZER_TFIDF */
+    tc_vectorizer_config config;
+    const tc_listed_file *vocabulary;
+    const tc_listed_file *stop_words;  /* NULL: none */
+} tc_vectorizer_section;
+
+/* Reads root's required "vectorizer" object into *out. Refuses (TC_EFORMAT, naming the
+ * manifest and the member) a missing or non-object section, an unknown "type", any
+ * member its kind requires that is missing, mistyped or out of range, and file members
+ * that are not plain names listed in r->files. File pointers point into r->files. */
+tc_status tc_vectorizer_section_parse(const tc_mjson *r, const struct cJSON *root,
+                                      tc_vectorizer_section *out, char *err);
+
+#endif

@@ -1,0 +1,100 @@
+/* vectorizer_section.c - the manifest's "vectorizer" section (see
+ * tc_vectorizer_section.h): one parser per kind, picked by "type" from TYPES. */
+#include "tc_vectorizer_section.h"
+
+#include <cjson/cJSON.h>
+#include <string.h>
+
+#define W "vectorizer."
+
+/* The members of a "tfidf" section after "type", in the order they are checked. */
+static tc_status parse_tfidf(const tc_mjson *r, const cJSON *v, tc_vectorizer_section *out,
+                             char *err)
+{
+    tc_vectorizer_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    static const char *const strip[] = {NULL, "ascii", "unicode"};
+    static const char *const norms[] = {NULL, "l1", "l2"};
+    size_t strip_i = 0, norm_i = 0, nf = 0;
+    tc_status st;
+    if ((st = tc_mjson_exact(r, v, W, "analyzer", "word", err)) != TC_OK ||
+        (st = tc_mjson_exact(r, v, W, "token_pattern", "(?u)\\b\\w\\w+\\b", err)) != TC_OK ||
+        (st = tc_mjson_exact(r, v, W, "dtype", "float64", err)) != TC_OK ||
+        (st = tc_mjson_bool(r, v, W, "lowercase", &cfg.tokenizer.lowercase, err)) != TC_OK ||
+        (st = tc_mjson_choice(r, v, W, "strip_accents", strip, 3, &strip_i, err)) != TC_OK ||
+        (st = tc_mjson_choice(r, v, W, "norm", norms, 3, &norm_i, err)) != TC_OK ||
+        (st = tc_mjson_bool(r, v, W, "binary", &cfg.binary, err)) != TC_OK ||
+        (st = tc_mjson_bool(r, v, W, "sublinear_tf", &cfg.sublinear_tf, err)) != TC_OK ||
+        (st = tc_mjson_bool(r, v, W, "use_idf", &cfg.use_idf, err)) != TC_OK)
+        return st;
+    cfg.tokenizer.strip_accents =
+        strip_i == 1 ? TC_STRIP_ASCII : strip_i == 2 ? TC_STRIP_UNICODE : TC_STRIP_NONE;
+    cfg.norm = norm_i == 1 ? TC_NORM_L1 : norm_i == 2 ? TC_NORM_L2 : TC_NORM_NONE;
+    /* smooth_idf is informational (the idf is in the vocabulary), but typed */
+    const cJSON *smooth = cJSON_GetObjectItemCaseSensitive(v, "smooth_idf");
+    if (smooth != NULL && !cJSON_IsBool(smooth))
+        return tc_fail(err, TC_EFORMAT, "%s: \"vectorizer.smooth_idf\" must be true or false",
+                       r->path);
+    const cJSON *ng = tc_mjson_member(r, v, W, "ngram_range", &st, err);
+    if (ng == NULL)
+        return st;
+    size_t lo = 0, hi = 0;
+    if (!cJSON_IsArray(ng) || cJSON_GetArraySize(ng) != 2 ||
+        !tc_mjson_uint(cJSON_GetArrayItem(ng, 0), 1e9, &lo) ||
+        !tc_mjson_uint(cJSON_GetArrayItem(ng, 1), 1e9, &hi) || lo < 1 || lo > hi || hi > 8)
+        return tc_fail(err, TC_EFORMAT,
+                       "%s: \"vectorizer.ngram_range\" must be [min, max] with 1 <= min <= max <= 8",
+                       r->path);
+    cfg.ngram_min = (unsigned)lo;
+    cfg.ngram_max = (unsigned)hi;
+    const cJSON *nfj = tc_mjson_member(r, v, W, "n_features", &st, err);
+    if (nfj == NULL)
+        return st;
+    if (!tc_mjson_uint(nfj, 4294967294.0, &nf) || nf == 0)
+        return tc_fail(err, TC_EFORMAT, "%s: \"vectorizer.n_features\" must be a positive integer",
+                       r->path);
+    const tc_listed_file *vocab = NULL, *stop = NULL;
+    if ((st = tc_mjson_file(r, v, W, "vocabulary", &vocab, err)) != TC_OK)
+        return st;
+    const cJSON *sw = tc_mjson_member(r, v, W, "stop_words", &st, err);
+    if (sw == NULL)
+        return st;
+    if (!cJSON_IsNull(sw)) {
+        if (!cJSON_IsString(sw))
+            return tc_fail(err, TC_EFORMAT,
+                           "%s: \"vectorizer.stop_words\" must be null or a file name", r->path);
+        if ((st = tc_mjson_file(r, v, W, "stop_words", &stop, err)) != TC_OK)
+            return st;
+    }
+    out->config = cfg;
+    out->n_features = nf;
+    out->vocabulary = vocab;
+    out->stop_words = stop;
+    return TC_OK;
+}
+
+typedef tc_status (*section_parser)(const tc_mjson *r, const cJSON *v, tc_vectorizer_section *out,
+                                    char *err);
+
+/* "type" -> parser; index i is tc_vectorizer_kind i. */
+static const char *const TYPES[] = {"tfidf"};
+static const section_parser PARSERS[] = {parse_tfidf};
+#define N_KINDS (sizeof TYPES / sizeof *TYPES)
+_Static_assert(N_KINDS == sizeof PARSERS / sizeof *PARSERS, "a parser per type");
+
+tc_status tc_vectorizer_section_parse(const tc_mjson *r, const cJSON *root,
+                                      tc_vectorizer_section *out, char *err)
+{
+    const cJSON *v = NULL;
+    size_t k = 0;
+    tc_status st = tc_mjson_section(r, root, "vectorizer", TYPES, N_KINDS, &v, &k, err);
+    if (st != TC_OK)
+        return st;
+    tc_vectorizer_section s;
+    memset(&s, 0, sizeof s);
+    s.kind = (tc_vectorizer_kind)k;
+    if ((st = PARSERS[k](r, v, &s, err)) != TC_OK)
+        return st;
+    *out = s;
+    return TC_OK;
+}
