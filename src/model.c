@@ -49,6 +49,8 @@ struct tc_model {
     size_t n_golden;
     char golden_path[PATH_LEN];
     char desc[160];
+    char *manifest;       /* manifest.json's bytes, NUL-terminated */
+    size_t manifest_len;
 };
 
 struct tc_workspace {
@@ -760,6 +762,11 @@ tc_status tc_model_load(const char *dir, const tc_model_load_options *opt, tc_mo
         if ((st = tc_model_verify_golden(m, ws, &checked, err)) != TC_OK)
             goto done;
     }
+    if ((m->manifest = dup_str(mdata, mlen)) == NULL) {
+        st = tc_fail(err, TC_ENOMEM, "out of memory");
+        goto done;
+    }
+    m->manifest_len = mlen;
 done:
     tc_workspace_free(&ws);
     for (size_t i = 0; i < c.n_files; i++)
@@ -791,6 +798,7 @@ void tc_model_free(tc_model **mp)
         free(m->golden[i].values);
     }
     free(m->golden);
+    free(m->manifest);
     free(m);
     *mp = NULL;
 }
@@ -804,6 +812,13 @@ size_t tc_model_n_golden(const tc_model *m) { return m->n_golden; }
 const char *tc_model_classifier_desc(const tc_model *m) { return m->desc; }
 const struct tc_vectorizer *tc_model_vectorizer(const tc_model *m) { return m->vec; }
 const tc_classifier *tc_model_classifier(const tc_model *m) { return m->clf; }
+
+const char *tc_model_manifest_json(const tc_model *m, size_t *len)
+{
+    if (len != NULL)
+        *len = m->manifest_len;
+    return m->manifest;
+}
 
 /* ---- prediction ------------------------------------------------------------------------- */
 
