@@ -14,9 +14,10 @@ models without probabilities): max |delta| <= 1e-9 (scores: 1e-9 * max(1, |v|)).
 default-model also checks that the committed models/sentiment-en is what a retrain gives.
 
 Trained models and sklearn's outputs are cached under BUILD/parity-cache/, keyed by the config,
-the data, scikit-learn/numpy versions and the source of the exporter, textclf_common.py and
-train_default.py, so a re-run only re-runs textclf (--no-cache rebuilds). Without the cache
-the sklearn side trains 41 models in two worker processes (--jobs).
+the data, scikit-learn/numpy versions and the source of the exporter (python/textclf/export,
+tools/export_sklearn.py), textclf_common.py and train_default.py, so a re-run only re-runs
+textclf (--no-cache rebuilds). Without the cache the sklearn side trains 41 models in two
+worker processes (--jobs).
 
     $PYTHON tests/parity/test_parity.py --bin build/textclf --build build [--only NAME,...]
         [--list] [--no-cache] [--jobs N]
@@ -227,8 +228,11 @@ def group_key(c):
 
 
 def config_key(c, corpus):
+    export_dir = os.path.join(pc.ROOT, "python", "textclf", "export")
     src = pc.file_hash(pc.EXPORTER, os.path.join(pc.ROOT, "tools", "textclf_common.py"),
-                       os.path.join(pc.ROOT, "tools", "train_default.py"))
+                       os.path.join(pc.ROOT, "tools", "train_default.py"),
+                       *sorted(os.path.join(export_dir, f) for f in os.listdir(export_dir)
+                               if f.endswith(".py")))
     h = hashlib.sha256(json.dumps([CACHE_VERSION, c, corpus.data_hash, corpus.eval_hash,
                                    sklearn.__version__, np.__version__, src],
                                   sort_keys=True).encode())
@@ -353,8 +357,8 @@ def main():
         # The default model's recipe needs the real corpora (min_df, 200k features).
         skipped = [c["name"] for c in cfgs if c["train"] == "full"]
         cfgs = [c for c in cfgs if c["train"] != "full"]
-        if skipped:
-            rep.note("not run without the real corpora: %s" % ", ".join(skipped))
+        for name in skipped:
+            print("SKIP parity/%s: needs the real corpora (TEXTCLF_DATA)" % name, flush=True)
 
     keys = {c["name"]: config_key(c, corpus) for c in cfgs}
     todo = [c for c in cfgs if args.no_cache or
