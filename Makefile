@@ -2,6 +2,7 @@
 #   make            build build/textclf and build/libtextclf.so (the C API, include/textclf.h)
 #   make check      unit + parity + Python + integration tests, then unit tests under ASan+UBSan
 #   make run        serve models/sentiment-en on http://127.0.0.1:8080 through nginx
+#   make wheel      the Python package (python/) as a wheel with libtextclf bundled, in build/dist
 # Variables: CC, PREFIX (/usr/local), DESTDIR, BUILD (build), WERROR=1, PYTHON, TEXTCLF_DATA.
 
 CC      ?= cc
@@ -61,7 +62,7 @@ LIBDIR   ?= $(PREFIX)/lib
 
 .PHONY: all check test test-unit test-parity test-integration test-asan test-fuzz-replay \
         asan ubsan fuzz fuzz-replay install uninstall clean run bench model deps deps-test \
-        docker package-model lint help lib
+        docker package-model lint help lib venv wheel python
 
 all: $(BUILD)/textclf $(SO_LINKS)
 
@@ -101,6 +102,37 @@ $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libtextclf.a
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(BUILD)/libtextclf.a
 	@mkdir -p $(@D)
 	$(CC) $(FINAL_CFLAGS) $(FINAL_LDFLAGS) -o $@ $< tests/fuzz/replay_main.c $(BUILD)/libtextclf.a $(LIBS)
+
+# ---- Python package -------------------------------------------------------------------
+# build/venv: Debian's python3 with the newest scikit-learn from PyPI and the wheel's build
+# tools, pinned in python/requirements-test.txt; made again only when the pins change.
+SYS_PYTHON ?= /usr/bin/python3
+VENV    ?= $(BUILD)/venv
+PY_SRCS := $(shell find python -name '*.py' -not -path '*/__pycache__/*') \
+           python/pyproject.toml python/README.md
+WHEEL_STAMP := $(BUILD)/dist/.built
+
+$(VENV)/.pins: python/requirements-test.txt
+	rm -rf $(VENV)
+	$(SYS_PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r python/requirements-test.txt
+	cp python/requirements-test.txt $@
+venv: $(VENV)/.pins
+
+# The wheel carries the libtextclf.so just built (python/setup.py).
+$(WHEEL_STAMP): $(SO_REAL) $(PY_SRCS) $(VENV)/.pins
+	rm -rf $(BUILD)/dist
+	mkdir -p $(BUILD)/dist
+	TEXTCLF_BUNDLE_LIB=$(abspath $(SO_REAL)) $(VENV)/bin/pip wheel -q --disable-pip-version-check \
+	  --no-deps --no-build-isolation -w $(BUILD)/dist ./python
+	touch $@
+wheel python: $(WHEEL_STAMP)
+
+# The venv's textclf is that wheel, installed as a pip user installs it.
+$(VENV)/.textclf: $(WHEEL_STAMP)
+	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps --force-reinstall \
+	  $(BUILD)/dist/textclf-*.whl
+	touch $@
 
 # ---- tests ---------------------------------------------------------------------------
 # tests/run.sh prints PASS/FAIL lines per check and closes with "N passed, N failed".
@@ -177,10 +209,19 @@ install: all
 	  '$(PREFIX)' '$(LIBDIR)' '$(PREFIX)' 'textclf text classifiers in-process' '$(SO_FULL)' \
 	  > $(DESTDIR)$(LIBDIR)/pkgconfig/textclf.pc
 	@if [ -z "$(DESTDIR)" ] && [ -w /etc/ld.so.cache ]; then ldconfig; fi
-	install -m 0755 tools/export_sklearn.py $(DESTDIR)$(PREFIX)/bin/textclf-export-sklearn
+	install -d $(DESTDIR)$(PREFIX)/share/textclf/python/textclf/export
+	install -m 0644 python/textclf/*.py $(DESTDIR)$(PREFIX)/share/textclf/python/textclf/
+	install -m 0644 python/textclf/export/*.py \
+	  $(DESTDIR)$(PREFIX)/share/textclf/python/textclf/export/
+	printf '#!/bin/sh\n# textclf-export: the Python package'"'"'s exporters, run by %s\nPYTHONPATH="%s$${PYTHONPATH:+:$$PYTHONPATH}" exec "%s" -m textclf.export "$$@"\n' \
+	  '$(PYTHON)' '$(PREFIX)/share/textclf/python' '$(PYTHON)' > $(DESTDIR)$(PREFIX)/bin/textclf-export
+	printf '#!/bin/sh\nexec "%s" sklearn "$$@"\n' '$(PREFIX)/bin/textclf-export' \
+	  > $(DESTDIR)$(PREFIX)/bin/textclf-export-sklearn
+	chmod 0755 $(DESTDIR)$(PREFIX)/bin/textclf-export $(DESTDIR)$(PREFIX)/bin/textclf-export-sklearn
 	cp -R models/sentiment-en $(DESTDIR)$(PREFIX)/share/textclf/models/
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/textclf $(DESTDIR)$(PREFIX)/bin/textclf-export-sklearn
+	rm -f $(DESTDIR)$(PREFIX)/bin/textclf $(DESTDIR)$(PREFIX)/bin/textclf-export-sklearn \
+	  $(DESTDIR)$(PREFIX)/bin/textclf-export
 	rm -f $(DESTDIR)$(LIBDIR)/libtextclf.so.$(SO_FULL) $(DESTDIR)$(LIBDIR)/libtextclf.so.$(SO_MAJOR) \
 	  $(DESTDIR)$(LIBDIR)/libtextclf.so $(DESTDIR)$(LIBDIR)/pkgconfig/textclf.pc \
 	  $(DESTDIR)$(PREFIX)/include/textclf.h
