@@ -1,6 +1,8 @@
 # textclf - plain GNU Makefile. `make help` lists the targets.
 #   make            build build/textclf and build/libtextclf.so (the C API, include/textclf.h)
 #   make check      unit + parity + Python + integration tests, then unit tests under ASan+UBSan
+#                   (the Python suite runs twice: Debian's scikit-learn, and build/venv's
+#                   newest one from PyPI, which `make venv` installs: needs PyPI once)
 #   make run        serve models/sentiment-en on http://127.0.0.1:8080 through nginx
 #   make wheel      the Python package (python/) as a wheel with libtextclf bundled, in build/dist
 # Variables: CC, PREFIX (/usr/local), DESTDIR, BUILD (build), WERROR=1, PYTHON, TEXTCLF_DATA.
@@ -62,7 +64,7 @@ LIBDIR   ?= $(PREFIX)/lib
 
 .PHONY: all check test test-unit test-parity test-integration test-asan test-fuzz-replay \
         asan ubsan fuzz fuzz-replay install uninstall clean run bench model deps deps-test \
-        docker package-model lint help lib venv wheel python
+        docker package-model lint help lib venv wheel python test-python
 
 all: $(BUILD)/textclf $(SO_LINKS)
 
@@ -136,7 +138,7 @@ $(VENV)/.textclf: $(WHEEL_STAMP)
 
 # ---- tests ---------------------------------------------------------------------------
 # tests/run.sh prints PASS/FAIL lines per check and closes with "N passed, N failed".
-test check: deps-test all $(UNIT_BINS) $(REPLAY_BINS) $(TOOL_BINS)
+test check: deps-test all $(UNIT_BINS) $(REPLAY_BINS) $(TOOL_BINS) $(VENV)/.textclf
 	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" unit-bins-only
 	tests/run.sh --build $(BUILD) --asan-build build/asan all
@@ -149,6 +151,8 @@ test-parity: all $(TOOL_BINS)
 	tests/run.sh --build $(BUILD) parity
 test-integration: all
 	tests/run.sh --build $(BUILD) integration
+test-python: all $(VENV)/.textclf
+	tests/run.sh --build $(BUILD) python
 fuzz-replay test-fuzz-replay: all $(REPLAY_BINS)
 	tests/run.sh --build $(BUILD) fuzz-replay
 asan:
