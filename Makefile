@@ -64,7 +64,7 @@ LIBDIR   ?= $(PREFIX)/lib
 
 .PHONY: all check test test-unit test-parity test-integration test-asan test-fuzz-replay \
         asan ubsan fuzz fuzz-replay install uninstall clean run bench model deps deps-test \
-        docker package-model lint help lib venv wheel python test-python
+        docker package-model lint help lib venv wheel python test-python bench-python
 
 all: $(BUILD)/textclf $(SO_LINKS)
 
@@ -188,6 +188,11 @@ model: all
 bench: all
 	@tools/deps.sh bench
 	bench/run.sh
+
+# textclf.Model against scikit-learn and `textclf predict` (bench/python_bench.py).
+bench-python: all
+	PYTHONPATH=$(CURDIR)/python TEXTCLF_LIB=$(abspath $(BUILD))/libtextclf.so.1 \
+	  $(PYTHON) bench/python_bench.py --bin $(BUILD)/textclf
 
 docker:
 	tools/container.sh build
