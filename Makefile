@@ -110,7 +110,7 @@ $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(BUILD)/l
 # tools, pinned in python/requirements-test.txt; made again only when the pins change.
 SYS_PYTHON ?= /usr/bin/python3
 VENV    ?= $(BUILD)/venv
-PY_SRCS := $(shell find python -name '*.py' -not -path '*/__pycache__/*') \
+PY_SRCS := $(shell find python -name '*.py' -not -path '*/__pycache__/*' 2>/dev/null) \
            python/pyproject.toml python/README.md
 WHEEL_STAMP := $(BUILD)/dist/.built
 

@@ -155,7 +155,7 @@ def test_close_during_a_call_waits_for_it(many_texts):
     interval trick of test_gil_released_during_a_batch puts close() inside the call."""
     m = textclf.Model(SENTIMENT)
     want = m.predict_proba(many_texts[:50])
-    texts = many_texts * 4
+    texts = many_texts * 10  # ~1 s of C work: the main thread gets the GIL well within it
     out = {}
 
     def worker():
