@@ -75,7 +75,10 @@ def _encode(texts):
     try:
         parts = list(map(str.encode, texts))  # UTF-8, strict: the common case, fast
     except (TypeError, UnicodeEncodeError):
-        parts = _encode_items(texts)
+        if all(type(t) is bytes for t in texts):
+            parts = texts  # already UTF-8 (C checks it): no copy
+        else:
+            parts = _encode_items(texts)
     return b"".join(parts), np.fromiter(map(len, parts), dtype=np.uintp, count=len(parts))
 
 
