@@ -2,7 +2,7 @@
 
 Environment (tests/run.sh sets it):
   TEXTCLF_PYTEST_ENV      debian | venv: names the PASS/FAIL lines and the work directory
-  TEXTCLF_BUILD           build directory; work files go to BUILD/python-tests/ENV
+  TEXTCLF_BUILD           build directory; work files go to BUILD/python-tests/ENV-*
   TEXTCLF_BIN             build/textclf: the daemon and `textclf predict`
   TEXTCLF_DATA            the corpora (default ../shared/data)
   TEXTCLF_EXPECT_BUNDLED  1: textclf must be an installed wheel loading its own bundled
@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 import textclf  # first: the environment's own textclf, before parity_common (below) puts
 import textclf._lib  # noqa: E402  the checkout's python/ on sys.path
@@ -44,10 +45,13 @@ def binary():
 
 @pytest.fixture(scope="session")
 def workdir():
-    d = os.path.join(BUILD, "python-tests", ENV)
+    """A directory of this run's own under BUILD/python-tests (two runs at once in one
+    build directory do not meet), removed at the end."""
+    base = os.path.join(BUILD, "python-tests")
+    os.makedirs(base, exist_ok=True)
+    d = tempfile.mkdtemp(prefix=ENV + "-", dir=base)
+    yield d
     shutil.rmtree(d, ignore_errors=True)
-    os.makedirs(d)
-    return d
 
 
 @pytest.fixture(scope="session")
@@ -182,23 +186,32 @@ def export_pickle(args, out):
 
 @pytest.fixture(scope="session")
 def cases(corpus, workdir):
-    built = {}
+    built, failed = {}, {}
 
     def get(name):
+        if name in failed:  # built once per session: later tests get the same error
+            raise AssertionError("case %s could not be built: %s" % (name, failed[name]))
         if name not in built:
-            import warnings
-            task, size = CASES[name]
-            texts, labels = training_data(corpus, task)
-            pipe = make_pipeline(name)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", FutureWarning)
-                pipe.fit(texts, labels)
-            d = os.path.join(workdir, name)
-            os.makedirs(d)
-            pkl = os.path.join(d, "pipeline.pkl")
-            joblib.dump(pipe, pkl)
-            export_pickle(["--pipeline", pkl, "--name", name], os.path.join(d, "model"))
-            built[name] = Case(name, joblib.load(pkl), os.path.join(d, "model"),
-                               eval_texts(corpus, size))
+            try:
+                built[name] = build(name)
+            except Exception as e:
+                failed[name] = "%s: %s" % (type(e).__name__, e)
+                raise
         return built[name]
+
+    def build(name):
+        import warnings
+        task, size = CASES[name]
+        texts, labels = training_data(corpus, task)
+        pipe = make_pipeline(name)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            pipe.fit(texts, labels)
+        d = os.path.join(workdir, name)
+        os.makedirs(d)
+        pkl = os.path.join(d, "pipeline.pkl")
+        joblib.dump(pipe, pkl)
+        export_pickle(["--pipeline", pkl, "--name", name], os.path.join(d, "model"))
+        return Case(name, joblib.load(pkl), os.path.join(d, "model"),
+                    eval_texts(corpus, size))
     return get
