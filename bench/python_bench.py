@@ -8,8 +8,9 @@ LogisticRegression on IMDB train, pickled by Debian's scikit-learn) over IMDB te
                                    #   $(PYTHON) bench/python_bench.py
     bench/python_bench.py --rounds 5 --data ../shared/data --bin build/textclf
 
-Per round, in alternating order: scikit-learn `clf.predict_proba(vec.transform(texts))`;
-`Model.predict_proba(texts)` on str and on UTF-8 bytes, one thread, and with threads=2;
+Per round, in alternating order: scikit-learn `clf.predict_proba(vec.transform(texts))`
+once, then --repeat times each: `Model.predict_proba(texts)` on str and on UTF-8 bytes,
+one thread, and with threads=2; the C call alone on texts packed beforehand;
 `textclf predict --threads 1 --input FILE >/dev/null` (its load time, measured on an empty
 input each time, subtracted); two Python threads calling Model.predict_proba on half the
 texts each (the GIL is released in C, so they run at once). Medians over rounds of docs/s
@@ -85,6 +86,22 @@ def timed_cli(argv):
     return wall, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
 
 
+def c_only(model, texts):
+    """textclf_predict on texts already packed: the engine in-process, without the
+    binding's Python work (encoding, packing, arrays). Returns (wall, CPU) of the call."""
+    import ctypes
+    from textclf.model import _encode, _text_array
+    buf, lens = _encode(texts)
+    arr = _text_array(buf, lens)
+    n = len(texts)
+    labels, values = np.empty(n, dtype=np.int32), np.empty((n, 2))
+    status, err = np.zeros(n, dtype=np.int32), ctypes.create_string_buffer(512)
+    _, wall, cpu = timed(lambda: model._lib.textclf_predict(
+        model._h, arr.ctypes.data, n, 1, labels.ctypes.data, values.ctypes.data,
+        status.ctypes.data, err))
+    return wall, cpu
+
+
 def two_threads(model, texts):
     half = len(texts) // 2
     parts, out = [texts[:half], texts[half:]], [None, None]
@@ -107,6 +124,8 @@ def main():
     ap.add_argument("--bin", default=os.path.join(ROOT, "build", "textclf"))
     ap.add_argument("--work", default=os.path.join(HERE, "work"))
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="runs of each textclf measurement per round (scikit-learn: one)")
     ap.add_argument("--out", default=os.path.join(HERE, "results", "python-latest.md"))
     args = ap.parse_args()
     data = args.data if os.path.isabs(args.data) else os.path.join(ROOT, args.data)
@@ -129,10 +148,12 @@ def main():
         textclf.__version__, lib, sklearn.__version__, n, args.rounds))
 
     cli = [args.bin, "predict", "--model", tdir, "--threads", "1", "--input"]
-    res = {k: [] for k in ("sklearn", "model", "model_bytes", "model_t2", "cli", "two_threads")}
+    res = {k: [] for k in ("sklearn", "model", "model_bytes", "model_c", "model_t2", "cli",
+                           "two_threads")}
     maxd = 0.0
     for r in range(args.rounds):
-        order = ["sklearn", "model", "cli", "model_bytes", "model_t2", "two_threads"]
+        order = ["sklearn"] + ["model", "cli", "model_c", "model_bytes", "model_t2",
+                               "two_threads"] * args.repeat
         if r % 2:
             order.reverse()
         for what in order:
@@ -144,6 +165,8 @@ def main():
                 mine = p
             elif what == "model_bytes":
                 _, wall, cpu = timed(lambda: model.predict_proba(encoded, threads=1))
+            elif what == "model_c":
+                wall, cpu = c_only(model, texts)
             elif what == "model_t2":
                 _, wall, cpu = timed(lambda: model.predict_proba(texts, threads=2))
             elif what == "two_threads":
@@ -163,6 +186,8 @@ def main():
     rows = [("scikit-learn `predict_proba(vec.transform(texts))`", "sklearn"),
             ("`textclf.Model.predict_proba(texts)`, str, threads=1", "model"),
             ("`textclf.Model.predict_proba(texts)`, UTF-8 bytes, threads=1", "model_bytes"),
+            ("the C call alone (`textclf_predict` on texts packed beforehand), threads=1",
+             "model_c"),
             ("`textclf predict --threads 1` (load time subtracted)", "cli"),
             ("`textclf.Model.predict_proba(texts, threads=2)`", "model_t2"),
             ("two Python threads, each `predict_proba` on half, threads=1", "two_threads")]
@@ -173,22 +198,24 @@ def main():
                  git_rev(), sklearn.__version__, platform.python_version(), np.__version__,
                  platform.machine(), os.cpu_count(), os.getloadavg()[0]),
              "Bench bigram model (%d features), IMDB test (%d reviews, %.1f MB), medians of %d "
-             "rounds in alternating order; `%s`." % (
+             "rounds (textclf rows: %d runs a round) in alternating order; `%s`." % (
                  model.info["vectorizer"]["n_features"], n,
-                 os.path.getsize(inp) / 1e6, args.rounds,
+                 os.path.getsize(inp) / 1e6, args.rounds, args.repeat,
                  "make bench-python"), "",
              "| what | s (wall) | docs/s | docs per CPU-second |", "|---|---:|---:|---:|"]
     for label, key in rows:
         w, c = med(key, 0), med(key, 1)
         lines.append("| %s | %.3f | %s | %s |" % (label, w, "{:,.0f}".format(n / w),
                                                   "{:,.0f}".format(n / c)))
-    sk_w, m_w, cli_w = med("sklearn", 0), med("model", 0), med("cli", 0)
+    sk_w, m_w, cli_w, c_w = med("sklearn", 0), med("model", 0), med("cli", 0), med("model_c", 0)
     sk_c, m_c, cli_c = med("sklearn", 1), med("model", 1), med("cli", 1)
     lines += ["",
               "- Model vs scikit-learn, same process: **%.1f×** docs/s (%.1f× per CPU-second); "
               "target ≥ 20×." % (sk_w / m_w, sk_c / m_c),
               "- Model vs `textclf predict`: Model takes **%+.1f%%** time (%+.1f%% CPU); "
               "target ≤ +10%%." % (100 * (m_w / cli_w - 1), 100 * (m_c / cli_c - 1)),
+              "- Of Model's %.0f ms, %.0f ms are the C call and %.0f ms the binding's Python "
+              "work (UTF-8 encoding, packing, arrays)." % (1e3 * m_w, 1e3 * c_w, 1e3 * (m_w - c_w)),
               "- max |Model − scikit-learn| over all %d texts: %.3g." % (n, maxd)]
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)

@@ -1,15 +1,19 @@
 """textclf.Model: a verified textclf model directory, classified in-process by
 libtextclf (include/textclf.h) with scikit-learn's method names and shapes.
 
-A whole batch goes to C in one call: the texts are encoded to UTF-8 into one buffer
-and passed as an array of (pointer, length) pairs; C writes labels and values
-straight into numpy arrays. The GIL is released for the length of that call (ctypes
-does so for every CDLL function), and C splits the batch over ``threads`` threads.
+A batch goes to C in one call (in calls of CHUNK texts when larger than 2 * CHUNK):
+the texts are encoded to UTF-8 into one buffer and passed as an array of (pointer,
+length) pairs; C writes labels and values straight into numpy arrays. The GIL is
+released for the length of each call (ctypes does so for every CDLL function), and C
+splits the texts of a call over ``threads`` threads. A large batch's calls run on a
+helper thread while the calling thread encodes the next CHUNK, so the UTF-8 encoding,
+the one cost textclf predict does not have, overlaps the C work.
 """
 import ctypes
 import errno
 import json
 import os
+import queue
 import threading
 
 import numpy as np
@@ -18,6 +22,7 @@ from . import _lib
 from ._errors import InputError, ModelError, TextclfError
 
 MAX_THREADS = 256
+CHUNK = 2048  # texts per C call in a large batch (see Model._run)
 
 
 class _AvailableIf:
@@ -69,24 +74,25 @@ def _as_list(texts):
                         % type(texts).__name__) from None
 
 
-def _encode(texts):
+def _encode(texts, base=0):
     """Returns (buffer, lengths) for a list of str / bytes: the texts' UTF-8 bytes back
-    to back and each one's length."""
+    to back and each one's length. base: the index of texts[0] in the caller's batch,
+    for messages."""
     try:
         parts = list(map(str.encode, texts))  # UTF-8, strict: the common case, fast
     except (TypeError, UnicodeEncodeError):
         if all(type(t) is bytes for t in texts):
             parts = texts  # already UTF-8 (C checks it): no copy
         else:
-            parts = _encode_items(texts)
+            parts = _encode_items(texts, base)
     return b"".join(parts), np.fromiter(map(len, parts), dtype=np.uintp, count=len(parts))
 
 
-def _encode_items(texts):
+def _encode_items(texts, base=0):
     """As _encode's fast path, item by item, for batches holding bytes or a bad item:
     bytes pass as they are (C checks their UTF-8), anything else is refused by index."""
     parts = []
-    for i, t in enumerate(texts):
+    for i, t in enumerate(texts, base):
         if isinstance(t, str):
             try:
                 parts.append(t.encode("utf-8"))
@@ -196,40 +202,54 @@ class Model:
     def _decision_function(self, texts, threads=None):
         """scikit-learn's decision_function: float64 array (n_texts,) for two classes
         (> 0 means ``classes_[1]``), (n_texts, n_classes) otherwise."""
-        with _Call(self) as h:
-            items = _as_list(texts)
-            n_texts = len(items)
-            buf, lens = _encode(items)
-            arr = _text_array(buf, lens)
-            out = np.empty((n_texts, self._width), dtype=np.float64)
-            status = np.zeros(n_texts, dtype=np.int32)
-            err = ctypes.create_string_buffer(_lib.ERR_LEN)
-            rc = self._lib.textclf_decision_function(
-                h, arr.ctypes.data, n_texts, self._threads(threads), out.ctypes.data,
-                status.ctypes.data, err)
-            del buf
-        _raise_for(rc, err, status)
+        _, out = self._run(texts, threads, decision=True)
         return out[:, 0] if self._width == 1 else out
 
     predict_proba = _AvailableIf(_has_proba, _predict_proba)
     decision_function = _AvailableIf(_has_decision, _decision_function)
 
     def _predict(self, texts, threads, want_values):
+        return self._run(texts, threads, decision=False, want_values=want_values)
+
+    def _run(self, texts, threads, decision, want_values=True):
+        """Classifies texts in C: (labels or None, values). A batch of more than CHUNK
+        texts goes to C in pieces of CHUNK, through a helper thread, so that this thread
+        encodes the next piece to UTF-8 while C classifies the current one (the GIL is
+        free during C calls), and no copy of the whole batch is ever held."""
         with _Call(self) as h:
             items = _as_list(texts)
             n = len(items)
-            buf, lens = _encode(items)
-            arr = _text_array(buf, lens)
-            labels = np.empty(n, dtype=np.int32)
-            values = np.empty((n, len(self.classes_)), dtype=np.float64) if want_values \
+            nthreads = self._threads(threads)
+            width = self._width if decision else len(self.classes_)
+            labels = None if decision else np.empty(n, dtype=np.int32)
+            values = np.empty((n, width), dtype=np.float64) if want_values or decision \
                 else None
             status = np.zeros(n, dtype=np.int32)
-            err = ctypes.create_string_buffer(_lib.ERR_LEN)
-            rc = self._lib.textclf_predict(
-                h, arr.ctypes.data, n, self._threads(threads), labels.ctypes.data,
-                values.ctypes.data if values is not None else None, status.ctypes.data, err)
-            del buf
-        _raise_for(rc, err, status)
+            errors = []  # (start, rc, message) of each piece that failed
+
+            def classify(start, arr):
+                err = ctypes.create_string_buffer(_lib.ERR_LEN)
+                count = arr.shape[0]
+                if decision:
+                    rc = self._lib.textclf_decision_function(
+                        h, arr.ctypes.data, count, nthreads,
+                        values.ctypes.data + start * width * 8, status.ctypes.data + start * 4,
+                        err)
+                else:
+                    rc = self._lib.textclf_predict(
+                        h, arr.ctypes.data, count, nthreads, labels.ctypes.data + start * 4,
+                        values.ctypes.data + start * width * 8 if values is not None else None,
+                        status.ctypes.data + start * 4, err)
+                if rc != _lib.OK:
+                    errors.append((start, rc, _message(err, rc)))
+
+            if n <= 2 * CHUNK:
+                buf, lens = _encode(items)
+                classify(0, _text_array(buf, lens))
+            else:
+                _pipelined(items, classify)
+        if errors:
+            _raise_for(min(errors), status)
         return labels, values
 
     # ---- threads and lifetime ------------------------------------------------------------
@@ -314,14 +334,49 @@ def _message(err, rc):
     return msg or _status(rc)
 
 
-def _raise_for(rc, err, status):
-    if rc == _lib.OK:
-        return
-    msg = _message(err, rc)
+def _raise_for(error, status):
+    """Raises for the first piece that failed: error = (start of the piece, status, C
+    message). C names texts by their index in the piece; the message gets the index in
+    the whole batch."""
+    start, rc, msg = error
     if rc == _lib.ENOMEM:
         raise MemoryError(msg)
     bad = np.flatnonzero(status)
     if rc in (_lib.EINPUT, _lib.EINVAL) and bad.size:
+        i = int(bad[0])
+        prefix = "texts[%d]: " % (i - start)
+        if msg.startswith(prefix):
+            msg = "texts[%d]: %s" % (i, msg[len(prefix):])
         raise InputError(msg + ("" if bad.size == 1 else " (and %d more texts)" % (bad.size - 1)),
-                         int(bad[0]), _status(rc))
+                         i, _status(rc))
     raise TextclfError(msg, _status(rc))
+
+
+def _pipelined(items, classify):
+    """Calls classify(start, text array) for each CHUNK of items on a helper thread,
+    encoding the next chunks on this one meanwhile (at most two waiting). An item that
+    cannot be encoded stops the run: the chunks before it are finished first."""
+    jobs = queue.Queue(maxsize=2)
+    failure = []
+
+    def work():
+        while True:
+            job = jobs.get()
+            if job is None:
+                return
+            try:
+                classify(job[0], job[2])
+            except BaseException as e:  # handed to the caller's thread below
+                failure.append(e)
+
+    t = threading.Thread(target=work, name="textclf-batch", daemon=True)
+    t.start()
+    try:
+        for start in range(0, len(items), CHUNK):
+            buf, lens = _encode(items[start:start + CHUNK], start)
+            jobs.put((start, buf, _text_array(buf, lens)))
+    finally:
+        jobs.put(None)
+        t.join()
+    if failure:
+        raise failure[0]

@@ -321,3 +321,35 @@ def test_methods_missing_like_sklearn(tmp_path):
                 rc = m._lib.textclf_decision_function(m._h, None, 0, 1, out.ctypes.data, None,
                                                       err)
                 assert rc == 5 and b"no decision_function" in err.value
+
+
+def test_large_batches_go_in_pieces_with_the_same_results(sentiment, many_texts):
+    """Batches over 2 * CHUNK texts are classified piece by piece while the next piece is
+    encoded: the numbers are those of small calls, and errors name the text's index in
+    the whole batch, whichever piece it is in."""
+    from textclf.model import CHUNK
+    texts = many_texts[:2 * CHUNK + 123] * 2
+    assert len(texts) > 2 * CHUNK
+    whole = sentiment.predict_proba(texts)
+    pieces = np.vstack([sentiment.predict_proba(texts[i:i + 1000])
+                        for i in range(0, len(texts), 1000)])
+    assert whole.tobytes() == pieces.tobytes()
+    assert sentiment.decision_function(texts).tobytes() == \
+        np.concatenate([sentiment.decision_function(texts[i:i + 1000])
+                        for i in range(0, len(texts), 1000)]).tobytes()
+    bad = list(texts)
+    bad[CHUNK + 5] = b"ok \xff"
+    bad[3 * CHUNK + 1] = b"\xc0"
+    with pytest.raises(textclf.InputError) as e:
+        sentiment.predict(bad)
+    assert e.value.index == CHUNK + 5
+    assert str(e.value) == "texts[%d]: invalid UTF-8 at byte offset 3 (and 1 more texts)" \
+        % (CHUNK + 5)
+    bad[3 * CHUNK + 7] = "x\udcff"
+    with pytest.raises(textclf.InputError, match=r"^texts\[%d\]: not valid Unicode"
+                       % (3 * CHUNK + 7)):
+        sentiment.predict(bad)
+    bad[3 * CHUNK + 7] = 7
+    with pytest.raises(TypeError, match=r"^texts\[%d\] is int" % (3 * CHUNK + 7)):
+        sentiment.predict_proba(bad)
+    assert sentiment.predict(["still fine"]).tolist() == ["positive"]
