@@ -63,6 +63,8 @@ void tc_classifier_free(tc_classifier **c);
 
 tc_output_kind tc_classifier_output(const tc_classifier *c);
 size_t tc_classifier_n_classes(const tc_classifier *c);
+tc_classifier_type tc_classifier_backend(const tc_classifier *c);
+tc_proba_kind tc_classifier_proba(const tc_classifier *c);
 
 tc_classifier_scratch *tc_classifier_scratch_new(const tc_classifier *c);
 void tc_classifier_scratch_free(tc_classifier_scratch **s);

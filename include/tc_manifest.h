@@ -36,6 +36,8 @@ tc_status tc_manifest_parse(const char *dir, const char *path, const char *json,
 void tc_manifest_free(tc_manifest **m);  /* sets *m to NULL; NULL is ignored */
 
 const char *tc_manifest_path(const tc_manifest *m);  /* "<dir>/manifest.json" */
+/* The bytes the manifest was parsed from (NUL-terminated, owned by m); *len their count. */
+const char *tc_manifest_text(const tc_manifest *m, size_t *len);
 const char *tc_manifest_name(const tc_manifest *m);
 size_t tc_manifest_n_classes(const tc_manifest *m);  /* >= 2 */
 /* n_classes distinct non-empty UTF-8 names, in output order. */

@@ -46,6 +46,9 @@ size_t tc_model_n_features(const tc_model *m);
 const char *tc_model_classifier_desc(const tc_model *m);
 /* Number of golden samples checked at load. */
 size_t tc_model_n_golden(const tc_model *m);
+/* The manifest.json bytes the model was loaded and verified from (NUL-terminated, owned
+ * by m); *len (if len != NULL) receives their count. */
+const char *tc_model_manifest_json(const tc_model *m, size_t *len);
 
 tc_workspace *tc_workspace_new(const tc_model *m);
 void tc_workspace_free(tc_workspace **ws);

@@ -98,6 +98,8 @@ tc_output_kind tc_classifier_output(const tc_classifier *c)
 }
 
 size_t tc_classifier_n_classes(const tc_classifier *c) { return c->k; }
+tc_classifier_type tc_classifier_backend(const tc_classifier *c) { return c->type; }
+tc_proba_kind tc_classifier_proba(const tc_classifier *c) { return c->proba; }
 
 tc_classifier_scratch *tc_classifier_scratch_new(const tc_classifier *c)
 {

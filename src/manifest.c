@@ -17,6 +17,8 @@
 
 struct tc_manifest {
     char path[TC_PATH_LEN];
+    char *text;    /* the bytes parsed, NUL-terminated */
+    size_t text_len;
     cJSON *root;
     const char *name;
     const char **classes;
@@ -153,6 +155,12 @@ tc_status tc_manifest_parse(const char *dir, const char *path, const char *json,
         st = tc_fail(err, TC_EIO, "%s: path too long", path);
         goto done;
     }
+    if ((m->text = malloc(len + 1)) == NULL) {
+        st = tc_fail(err, TC_ENOMEM, "out of memory");
+        goto done;
+    }
+    memcpy(m->text, json, len + 1);
+    m->text_len = len;
     const char *end = NULL;
     /* The length includes the terminating NUL, so trailing garbage is refused. */
     m->root = cJSON_ParseWithLengthOpts(json, len + 1, &end, true);
@@ -204,12 +212,19 @@ void tc_manifest_free(tc_manifest **mp)
     if (mp == NULL || *mp == NULL)
         return;
     tc_manifest *m = *mp;
+    free(m->text);
     tc_classifier_section_release(&m->classifier);
     free(m->files);
     free(m->classes);
     cJSON_Delete(m->root);
     free(m);
     *mp = NULL;
+}
+
+const char *tc_manifest_text(const tc_manifest *m, size_t *len)
+{
+    *len = m->text_len;
+    return m->text;
 }
 
 const char *tc_manifest_path(const tc_manifest *m) { return m->path; }

@@ -31,6 +31,8 @@ struct tc_model {
     tc_classifier *clf;
     tc_golden *golden;
     char desc[160];
+    char *manifest;       /* manifest.json's bytes, NUL-terminated */
+    size_t manifest_len;
 };
 
 struct tc_workspace {
@@ -252,6 +254,12 @@ tc_status tc_model_load(const char *dir, const tc_model_load_options *opt, tc_mo
     }
     if ((st = copy_identity(c.man, m, err)) != TC_OK || (st = build_parts(&c, m, err)) != TC_OK)
         goto done;
+    const char *text = tc_manifest_text(c.man, &m->manifest_len);
+    if ((m->manifest = malloc(m->manifest_len + 1)) == NULL) {
+        st = tc_fail(err, TC_ENOMEM, "out of memory");
+        goto done;
+    }
+    memcpy(m->manifest, text, m->manifest_len + 1);
     m->schema.n_classes = m->n_classes;
     m->schema.class_names = (const char *const *)m->classes;
     m->schema.kind = tc_classifier_output(m->clf);
@@ -282,6 +290,7 @@ void tc_model_free(tc_model **mp)
     tc_vectorizer_free(&m->vec);
     tc_classifier_free(&m->clf);
     tc_golden_free(&m->golden);
+    free(m->manifest);
     free(m);
     *mp = NULL;
 }
@@ -296,6 +305,13 @@ size_t tc_model_n_golden(const tc_model *m) { return tc_golden_count(m->golden);
 const char *tc_model_classifier_desc(const tc_model *m) { return m->desc; }
 const struct tc_vectorizer *tc_model_vectorizer(const tc_model *m) { return m->vec; }
 const tc_classifier *tc_model_classifier(const tc_model *m) { return m->clf; }
+
+const char *tc_model_manifest_json(const tc_model *m, size_t *len)
+{
+    if (len != NULL)
+        *len = m->manifest_len;
+    return m->manifest;
+}
 
 /* ---- prediction ------------------------------------------------------------------------- */
 

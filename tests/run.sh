@@ -2,7 +2,7 @@
 # tests/run.sh - runs test suites and closes with one line "N passed, N failed".
 #
 #   tests/run.sh [--build DIR] [--asan-build DIR] [--ci] SUITE...
-#   suites: unit asan fuzz-replay parity integration container all
+#   suites: unit asan fuzz-replay parity python integration container all
 #
 # Every suite program prints one line per check: "PASS <name>", "FAIL <name>: <why>",
 # or "SKIP <name>: <why>" for a check that cannot run on this machine. A skip is
@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
     --build) BUILD=$2; shift 2 ;;
     --asan-build) ASAN_BUILD=$2; shift 2 ;;
     --ci) CI_MODE=1; shift ;;
-    all) suites+=(unit fuzz-replay parity integration asan)
+    all) suites+=(unit fuzz-replay parity python integration asan)
          [ "${TEXTCLF_CONTAINER_TESTS:-0}" = 1 ] && suites+=(container); shift ;;
     *) suites+=("$1"); shift ;;
   esac
@@ -42,6 +42,10 @@ esac
 export TEXTCLF_BIN=${TEXTCLF_BIN:-$build_abs/textclf}
 PYTHON=${PYTHON:-$(tools/find-python.sh)}
 export PYTHON
+# The Python package's suite runs under Debian's python3 (scikit-learn 1.2) and under
+# the venv of `make venv` (the newest scikit-learn from PyPI, the wheel installed).
+SYS_PYTHON=${SYS_PYTHON:-/usr/bin/python3}
+VENV=${VENV:-$BUILD/venv}
 
 # Seconds a single program may run (generous: the machine may be shared and slow).
 suite_timeout() {
@@ -142,6 +146,17 @@ for s in "${suites[@]}"; do
       run_each asan asan "$ASAN_BUILD/tests/replay_*" "tests/fuzz/corpus/{}" ;;
     fuzz-replay) run_each fuzz-replay fuzz-replay "$BUILD/tests/replay_*" "tests/fuzz/corpus/{}" ;;
     parity) run_python_dir parity tests/parity ;;
+    python)
+      run_prog python python-debian env PYTHONPATH="$PWD/python" \
+        TEXTCLF_LIB="$build_abs/libtextclf.so.1" TEXTCLF_PYTEST_ENV=debian \
+        "$SYS_PYTHON" tests/python/run.py --build "$BUILD"
+      if [ -x "$VENV/bin/python" ] && [ -f "$VENV/.textclf" ]; then
+        run_prog python python-venv env -u PYTHONPATH -u TEXTCLF_LIB TEXTCLF_PYTEST_ENV=venv \
+          TEXTCLF_EXPECT_BUNDLED=1 "$VENV/bin/python" tests/python/run.py --build "$BUILD"
+      else
+        echo "FAIL python-venv: $VENV has no textclf wheel installed (make venv wheel $VENV/.textclf)"
+        failed=$((failed + 1))
+      fi ;;
     integration) run_python_dir integration tests/integration ;;
     container) run_prog container container tests/container/run.sh ;;
     *) echo "FAIL run.sh: unknown suite $s"; failed=$((failed + 1)) ;;

@@ -1,0 +1,319 @@
+"""Helpers shared by the exporters, the repository's tools and its tests (no
+scikit-learn, no numpy):
+
+- read_tsv(): the corpora's `label<TAB>text` files (header line first).
+- sha256_file().
+- RefModel: an independent reader of the model directory format v1
+  (docs/model-format.md) that predicts from the files alone, with no pickles. The
+  exporter checks what it wrote with it, and the tests cross-check the C loader against
+  this second implementation of the format.
+"""
+import hashlib
+import json
+import math
+import os
+import re
+import unicodedata
+
+TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+
+
+def read_tsv(path, limit=None):
+    """Returns (labels, texts) of a `label<TAB>text` file with a header line."""
+    labels, texts = [], []
+    with open(path, encoding="utf-8", newline="\n") as f:
+        header = f.readline()
+        if not header.startswith("label\t"):
+            raise ValueError("%s:1: expected header 'label<TAB>text'" % path)
+        for lineno, line in enumerate(f, start=2):
+            line = line.rstrip("\n")
+            if not line:
+                continue
+            lab, sep, text = line.partition("\t")
+            if not sep:
+                raise ValueError("%s:%d: no tab" % (path, lineno))
+            labels.append(lab)
+            texts.append(text)
+            if limit is not None and len(texts) >= limit:
+                break
+    return labels, texts
+
+
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class FormatError(Exception):
+    pass
+
+
+def _parse_float(s, where):
+    try:
+        v = float(s)
+    except ValueError:
+        raise FormatError("%s: bad number %r" % (where, s))
+    if not math.isfinite(v):
+        raise FormatError("%s: non-finite number %r" % (where, s))
+    return v
+
+
+class RefModel:
+    """Reference reader/predictor of a model directory (linear classifiers; for libsvm
+    models it validates the files and leaves prediction to libsvm itself)."""
+
+    def __init__(self, mdir):
+        self.dir = mdir
+        mpath = os.path.join(mdir, "manifest.json")
+        with open(mpath, encoding="utf-8") as f:
+            m = json.load(f)
+        self.manifest = m
+        if m.get("format") != "textclf-model":
+            raise FormatError("%s: format is not textclf-model" % mpath)
+        if m.get("format_version") != 1:
+            raise FormatError("%s: format_version %r unsupported" % (mpath, m.get("format_version")))
+        files = m.get("files") or {}
+        for name, meta in files.items():
+            if "/" in name or name in ("", ".", ".."):
+                raise FormatError("%s: bad file name %r" % (mpath, name))
+            p = os.path.join(mdir, name)
+            if not os.path.isfile(p):
+                raise FormatError("%s: missing file %s" % (mpath, name))
+            if os.path.getsize(p) != meta["bytes"]:
+                raise FormatError("%s: size mismatch" % p)
+            if sha256_file(p) != meta["sha256"]:
+                raise FormatError("%s: sha256 mismatch" % p)
+        self.classes = m["classes"]
+        if len(self.classes) < 2 or len(set(self.classes)) != len(self.classes):
+            raise FormatError("%s: classes must be 2+ distinct strings" % mpath)
+        v = m["vectorizer"]
+        self.vec = v
+        named = [v["vocabulary"], m["classifier"]["file"], m["golden"]]
+        if v.get("stop_words") is not None:
+            named.append(v["stop_words"])
+        for name in named:
+            if name not in files:
+                raise FormatError("%s: %s not listed in files" % (mpath, name))
+        if v["type"] != "tfidf" or v["analyzer"] != "word" or v["token_pattern"] != TOKEN_PATTERN \
+                or v["dtype"] != "float64":
+            raise FormatError("%s: unsupported vectorizer" % mpath)
+        self.terms, self.idf = self._read_vocab(os.path.join(mdir, v["vocabulary"]))
+        if v["n_features"] != len(self.terms):
+            raise FormatError("%s: n_features != vocabulary size" % mpath)
+        self.index = {t: i for i, t in enumerate(self.terms)}
+        self.stop = None
+        if v["stop_words"] is not None:
+            self.stop = self._read_stop(os.path.join(mdir, v["stop_words"]))
+        self.token_re = re.compile(TOKEN_PATTERN)
+        c = m["classifier"]
+        self.clf = c
+        if c["file"] not in files:
+            raise FormatError("%s: %s not listed in files" % (mpath, c["file"]))
+        if c["type"] == "linear":
+            self._read_linear(os.path.join(mdir, c["file"]))
+        elif c["type"] == "libsvm":
+            if c["libsvm_labels"] is None or len(c["libsvm_labels"]) != len(self.classes):
+                raise FormatError("%s: libsvm_labels" % mpath)
+        else:
+            raise FormatError("%s: classifier type %r" % (mpath, c["type"]))
+
+    def _lines(self, path):
+        with open(path, "rb") as f:
+            data = f.read()
+        if not data.endswith(b"\n"):
+            raise FormatError("%s: missing final newline" % path)
+        return data.decode("utf-8").split("\n")[:-1]
+
+    def _read_vocab(self, path):
+        lines = self._lines(path)
+        head = lines[0].split("\t")
+        if len(head) != 3 or head[0] != "textclf-vocab" or head[1] != "1":
+            raise FormatError("%s:1: bad header" % path)
+        n = int(head[2])
+        if n != len(lines) - 1:
+            raise FormatError("%s:1: count %d but %d lines" % (path, n, len(lines) - 1))
+        terms, idf, seen = [], [], set()
+        for i, line in enumerate(lines[1:], start=2):
+            a, sep, t = line.partition("\t")
+            if not sep or not t or "\t" in t or "\r" in t:
+                raise FormatError("%s:%d: bad line" % (path, i))
+            x = _parse_float(a, "%s:%d" % (path, i))
+            if x <= 0:
+                raise FormatError("%s:%d: idf <= 0" % (path, i))
+            if t in seen:
+                raise FormatError("%s:%d: duplicate term" % (path, i))
+            seen.add(t)
+            terms.append(t)
+            idf.append(x)
+        return terms, idf
+
+    def _read_stop(self, path):
+        lines = self._lines(path)
+        head = lines[0].split("\t")
+        if len(head) != 3 or head[0] != "textclf-stopwords" or head[1] != "1" \
+                or int(head[2]) != len(lines) - 1:
+            raise FormatError("%s:1: bad header" % path)
+        return frozenset(lines[1:])
+
+    def _read_linear(self, path):
+        lines = self._lines(path)
+        if lines[0] != "textclf-linear\t1":
+            raise FormatError("%s:1: bad header" % path)
+        r = lines[1].split("\t")
+        f = lines[2].split("\t")
+        if r[0] != "rows" or f[0] != "features":
+            raise FormatError("%s: bad rows/features" % path)
+        self.rows, nfeat = int(r[1]), int(f[1])
+        if nfeat != len(self.terms):
+            raise FormatError("%s:3: features != vocabulary size" % path)
+        ic = lines[3].split("\t")
+        if ic[0] != "intercept" or len(ic) != self.rows + 1:
+            raise FormatError("%s:4: bad intercept" % path)
+        self.intercept = [_parse_float(x, "%s:4" % path) for x in ic[1:]]
+        if lines[4] != "weights" or len(lines) != 5 + nfeat:
+            raise FormatError("%s:5: bad weights header or count" % path)
+        self.weights = []
+        for i, line in enumerate(lines[5:], start=6):
+            parts = line.split("\t")
+            if len(parts) != self.rows:
+                raise FormatError("%s:%d: expected %d values" % (path, i, self.rows))
+            self.weights.append([_parse_float(x, "%s:%d" % (path, i)) for x in parts])
+        k = len(self.classes)
+        want = 1 if k == 2 else k
+        if self.clf["probability"] == "naive_bayes":
+            want = k
+        if self.rows != want:
+            raise FormatError("%s: rows %d, expected %d" % (path, self.rows, want))
+
+    # -- prediction (mirrors scikit-learn's arithmetic order where it matters) --
+    def analyze(self, text):
+        v = self.vec
+        if v["lowercase"]:
+            text = text.lower()
+        if v["strip_accents"] == "ascii":
+            text = unicodedata.normalize("NFKD", text).encode("ASCII", "ignore").decode("ASCII")
+        elif v["strip_accents"] == "unicode":
+            nk = unicodedata.normalize("NFKD", text)
+            text = "".join(c for c in nk if not unicodedata.combining(c))
+        toks = self.token_re.findall(text)
+        if self.stop is not None:
+            toks = [t for t in toks if t not in self.stop]
+        lo, hi = v["ngram_range"]
+        out = []
+        if lo == 1:
+            out.extend(toks)
+            lo += 1
+        n = len(toks)
+        for k in range(lo, min(hi, n) + 1):
+            for i in range(n - k + 1):
+                out.append(" ".join(toks[i:i + k]))
+        return out
+
+    def vectorize(self, text):
+        """Returns sorted [(column, value)] as TfidfVectorizer.transform would."""
+        v = self.vec
+        counts = {}
+        for t in self.analyze(text):
+            j = self.index.get(t)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        cols = sorted(counts)
+        vals = [1.0 if v["binary"] else float(counts[j]) for j in cols]
+        if v["sublinear_tf"]:
+            vals = [math.log(x) + 1.0 for x in vals]
+        if v["use_idf"]:
+            vals = [x * self.idf[j] for x, j in zip(vals, cols)]
+        if v["norm"] == "l2":
+            s = 0.0
+            for x in vals:
+                s += x * x
+            s = math.sqrt(s)
+            if s != 0.0:
+                vals = [x / s for x in vals]
+        elif v["norm"] == "l1":
+            s = 0.0
+            for x in vals:
+                s += abs(x)
+            if s != 0.0:
+                vals = [x / s for x in vals]
+        return list(zip(cols, vals))
+
+    def predict(self, text):
+        """Returns (label, kind, values) with kind 'probabilities' or 'scores'."""
+        if self.clf["type"] != "linear":
+            raise FormatError("RefModel predicts linear models only")
+        x = self.vectorize(text)
+        d = list(self.intercept)
+        for j, xv in x:
+            w = self.weights[j]
+            for r in range(self.rows):
+                d[r] += xv * w[r]
+        k = len(self.classes)
+        prob = self.clf["probability"]
+        if self.rows == 1:
+            label = self.classes[1] if d[0] > 0 else self.classes[0]
+        else:
+            best = 0
+            for r in range(1, self.rows):
+                if d[r] > d[best]:
+                    best = r
+            label = self.classes[best]
+
+        def sig(z):
+            return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+
+        if prob == "none":
+            vals = [-d[0], d[0]] if self.rows == 1 else d
+            return label, "scores", vals
+        if prob == "logistic_ovr":
+            if k == 2:
+                p1 = sig(d[0])
+                vals = [1 - p1, p1]
+            else:
+                s = [sig(z) for z in d]
+                t = sum(s)
+                vals = [z / t for z in s]
+        elif prob in ("softmax", "softmax_binary"):
+            z = [-d[0], d[0]] if prob == "softmax_binary" else d
+            mx = max(z)
+            e = [math.exp(a - mx) for a in z]
+            t = sum(e)
+            vals = [a / t for a in e]
+        elif prob == "modified_huber":
+            if k == 2:
+                p1 = (min(max(d[0], -1.0), 1.0) + 1.0) / 2.0
+                vals = [1 - p1, p1]
+            else:
+                p = [(min(max(z, -1.0), 1.0) + 1.0) / 2.0 for z in d]
+                t = sum(p)
+                vals = [1.0 / k] * k if t == 0 else [a / t for a in p]
+        elif prob == "naive_bayes":
+            mx = max(d)
+            lse = mx + math.log(sum(math.exp(a - mx) for a in d))
+            vals = [math.exp(a - lse) for a in d]
+        else:
+            raise FormatError("unknown probability %r" % prob)
+        return label, "probabilities", vals
+
+    def check_golden(self, tol=1e-9):
+        """Returns a list of problems (empty when every golden sample reproduces)."""
+        problems = []
+        path = os.path.join(self.dir, self.manifest["golden"])
+        with open(path, encoding="utf-8") as f:
+            for i, line in enumerate(f, start=1):
+                g = json.loads(line)
+                label, kind, vals = self.predict(g["text"])
+                if label != g["label"]:
+                    problems.append("%s:%d: label %r != %r" % (path, i, label, g["label"]))
+                if kind not in g:
+                    problems.append("%s:%d: missing %s" % (path, i, kind))
+                    continue
+                for c, v in zip(self.classes, vals):
+                    want = g[kind][c]
+                    lim = tol if kind == "probabilities" else tol * max(1.0, abs(want))
+                    if abs(v - want) > lim:
+                        problems.append("%s:%d: %s[%s] %r != %r" % (path, i, kind, c, v, want))
+        return problems

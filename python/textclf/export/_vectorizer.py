@@ -1,0 +1,157 @@
+"""scikit-learn's text vectorizers (TfidfVectorizer; CountVectorizer + TfidfTransformer) as
+a textclf vectorizer: parameters checked against what the C engine reproduces exactly,
+vocabulary, idf and stop words extracted."""
+import codecs
+
+import numpy as np
+from sklearn.exceptions import NotFittedError
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.utils.validation import check_is_fitted
+
+from ._base import Refuse
+from ._common import TOKEN_PATTERN
+
+MAX_NGRAM = 8
+
+
+def _check_common_vec_params(p, who):
+    """Checks the CountVectorizer-level parameters that affect transform()."""
+    if p["input"] != "content":
+        raise Refuse("%s input=%r is not supported (only 'content')" % (who, p["input"]))
+    enc = p["encoding"]
+    try:
+        encname = codecs.lookup(enc).name if isinstance(enc, str) else None
+    except LookupError:
+        encname = None
+    if encname != "utf-8":
+        raise Refuse("%s encoding=%r is not supported (only 'utf-8')" % (who, enc))
+    if p["decode_error"] != "strict":
+        raise Refuse("%s decode_error=%r is not supported (only 'strict')" % (who, p["decode_error"]))
+    if p["preprocessor"] is not None:
+        raise Refuse("%s preprocessor=%r is not supported (only None)" % (who, p["preprocessor"]))
+    if p["tokenizer"] is not None:
+        raise Refuse("%s tokenizer=%r is not supported (only None)" % (who, p["tokenizer"]))
+    if callable(p["analyzer"]):
+        raise Refuse("%s analyzer is a callable; only analyzer='word' is supported" % who)
+    if p["analyzer"] != "word":
+        raise Refuse("%s analyzer=%r is not supported (only 'word')" % (who, p["analyzer"]))
+    if p["token_pattern"] != TOKEN_PATTERN:
+        raise Refuse("%s token_pattern=%r is not supported (only the default %r)"
+                     % (who, p["token_pattern"], TOKEN_PATTERN))
+    sa = p["strip_accents"]
+    if callable(sa) or sa not in (None, "ascii", "unicode"):
+        raise Refuse("%s strip_accents=%r is not supported (None, 'ascii' or 'unicode')" % (who, sa))
+    if not isinstance(p["lowercase"], (bool, np.bool_)):
+        raise Refuse("%s lowercase=%r must be a bool" % (who, p["lowercase"]))
+    ng = p["ngram_range"]
+    try:
+        lo, hi = int(ng[0]), int(ng[1])
+        okng = len(ng) == 2 and lo == ng[0] and hi == ng[1]
+    except (TypeError, ValueError, IndexError):
+        okng = False
+    if not okng or not (1 <= lo <= hi <= MAX_NGRAM):
+        raise Refuse("%s ngram_range=%r is not supported (1 <= min <= max <= %d)" % (who, ng, MAX_NGRAM))
+    if not isinstance(p["binary"], (bool, np.bool_)):
+        raise Refuse("%s binary=%r must be a bool" % (who, p["binary"]))
+    return lo, hi
+
+
+def _check_tfidf_params(p, who):
+    for key in ("use_idf", "smooth_idf", "sublinear_tf"):
+        if not isinstance(p[key], (bool, np.bool_)):
+            raise Refuse("%s %s=%r must be a bool" % (who, key, p[key]))
+    if p["norm"] not in (None, "l1", "l2"):
+        raise Refuse("%s norm=%r is not supported (None, 'l1' or 'l2')" % (who, p["norm"]))
+
+
+def describe_vectorizer(vec, tfidf=None):
+    """Returns (params dict for the manifest, terms list, idf list, stop words or None).
+    vec is a TfidfVectorizer, or a CountVectorizer followed by TfidfTransformer tfidf."""
+    if tfidf is None:
+        if type(vec) is not TfidfVectorizer:
+            raise Refuse("vectorizer is %s; supported: TfidfVectorizer, or a Pipeline of "
+                         "CountVectorizer + TfidfTransformer" % type(vec).__name__)
+        who = "TfidfVectorizer"
+        tp = vec.get_params()
+    else:
+        if type(vec) is not CountVectorizer or type(tfidf) is not TfidfTransformer:
+            raise Refuse("pipeline vectorizer steps are %s + %s; supported: CountVectorizer + "
+                         "TfidfTransformer" % (type(vec).__name__, type(tfidf).__name__))
+        who = "CountVectorizer"
+        tp = tfidf.get_params()
+    p = vec.get_params()
+    lo, hi = _check_common_vec_params(p, who)
+    _check_tfidf_params(tp, "TfidfTransformer" if tfidf is not None else who)
+    dt = np.dtype(p["dtype"])
+    if tfidf is None:
+        if dt != np.float64:
+            raise Refuse("TfidfVectorizer dtype=%s is not supported (only float64)" % dt.name)
+    else:
+        # TfidfTransformer converts integer counts to float64 exactly; float32 counts would
+        # keep float32 through the tf-idf arithmetic.
+        if not (np.issubdtype(dt, np.integer) or dt == np.float64):
+            raise Refuse("CountVectorizer dtype=%s is not supported (an integer type or float64)"
+                         % dt.name)
+    try:
+        check_is_fitted(vec, "vocabulary_")
+        if tp["use_idf"]:
+            check_is_fitted(tfidf if tfidf is not None else vec, "idf_")
+    except NotFittedError:
+        raise Refuse("%s is not fitted" % (who if tfidf is None or not tp["use_idf"] else
+                                          "TfidfTransformer"))
+    vocab = vec.vocabulary_
+    n = len(vocab)
+    if n == 0:
+        raise Refuse("%s vocabulary_ is empty" % who)
+    terms = [None] * n
+    for t, j in vocab.items():
+        j = int(j)
+        if not isinstance(t, str):
+            raise Refuse("%s vocabulary_ term %r is not a str" % (who, t))
+        if not 0 <= j < n or terms[j] is not None:
+            raise Refuse("%s vocabulary_ indices are not a permutation of 0..%d (term %r)"
+                         % (who, n - 1, t))
+        if t == "" or "\t" in t or "\n" in t or "\r" in t:
+            raise Refuse("%s vocabulary_ term %r contains a tab, CR or newline or is empty; "
+                         "vocab.tsv cannot hold it" % (who, t))
+        try:
+            t.encode("utf-8")
+        except UnicodeEncodeError:
+            raise Refuse("%s vocabulary_ term %r is not valid Unicode (lone surrogate)" % (who, t))
+        terms[j] = t
+    if tp["use_idf"]:
+        idf = np.asarray((tfidf if tfidf is not None else vec).idf_, dtype=np.float64)
+        if idf.shape != (n,):
+            raise Refuse("idf_ has %d entries but vocabulary_ has %d terms" % (idf.size, n))
+        if not np.all(np.isfinite(idf)) or not np.all(idf > 0):
+            raise Refuse("idf_ holds a non-finite or non-positive value")
+        idf = [float(x) for x in idf]
+    else:
+        idf = [1.0] * n
+    stop = vec.get_stop_words()
+    if stop is not None:
+        stop = sorted(set(stop))
+        for w in stop:
+            if not isinstance(w, str) or w == "" or "\t" in w or "\n" in w or "\r" in w:
+                raise Refuse("%s stop_words entry %r is empty, not a str or contains a tab/CR/"
+                             "newline" % (who, w))
+        if not stop:
+            stop = None
+    params = {
+        "type": "tfidf",
+        "vocabulary": "vocab.tsv",
+        "n_features": n,
+        "lowercase": bool(p["lowercase"]),
+        "strip_accents": p["strip_accents"],
+        "token_pattern": TOKEN_PATTERN,
+        "analyzer": "word",
+        "ngram_range": [lo, hi],
+        "stop_words": "stopwords.txt" if stop is not None else None,
+        "binary": bool(p["binary"]),
+        "sublinear_tf": bool(tp["sublinear_tf"]),
+        "use_idf": bool(tp["use_idf"]),
+        "smooth_idf": bool(tp["smooth_idf"]),
+        "norm": tp["norm"],
+        "dtype": "float64",
+    }
+    return params, terms, idf, stop
