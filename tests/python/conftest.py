@@ -36,6 +36,23 @@ SENTIMENT = os.path.join(ROOT, "models", "sentiment-en")
 SEED = 20261204
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "wheel_only: checks an installed wheel; collected only "
+                            "where TEXTCLF_EXPECT_BUNDLED=1 (the venv run)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests of the installed wheel do not apply to the run that imports the checkout's
+    python/: they are deselected there (not skipped), and run in the venv."""
+    if os.environ.get("TEXTCLF_EXPECT_BUNDLED") == "1":
+        return
+    kept = [i for i in items if i.get_closest_marker("wheel_only") is None]
+    dropped = [i for i in items if i.get_closest_marker("wheel_only") is not None]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 def binary():
     b = os.environ.get("TEXTCLF_BIN") or os.path.join(BUILD, "textclf")
     if not os.access(b, os.X_OK):

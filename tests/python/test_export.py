@@ -87,8 +87,7 @@ def test_tools_wrapper_gives_the_same_files(pickled):
     same_files(a, b)
 
 
-@pytest.mark.skipif(os.environ.get("TEXTCLF_EXPECT_BUNDLED") != "1",
-                    reason="console scripts exist only where the wheel is installed")
+@pytest.mark.wheel_only
 def test_console_script(pickled, data):
     pipe, p, d = pickled
     exe = os.path.join(os.path.dirname(sys.executable), "textclf-export")

@@ -29,8 +29,7 @@ def test_version_and_abi():
                                                    library_file()))
 
 
-@pytest.mark.skipif(os.environ.get("TEXTCLF_EXPECT_BUNDLED") != "1",
-                    reason="this run imports the checkout's python/ (no installed wheel)")
+@pytest.mark.wheel_only
 def test_installed_wheel_loads_its_bundled_library():
     pkg = os.path.dirname(os.path.realpath(textclf.__file__))
     assert not pkg.startswith(os.path.join(ROOT, "python") + os.sep), pkg
