@@ -35,7 +35,7 @@
 #include <unistd.h>
 
 #include "tc_buf.h"
-#include "tc_codec.h"
+#include "tc_encoder.h"
 #include "tc_log.h"
 #include "tc_model.h"
 #include "tc_server.h"

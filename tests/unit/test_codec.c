@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tc_buf.h"
 #include "tc_codec.h"
 #include "tc_test.h"
 
