@@ -245,17 +245,18 @@ static void test_jsonlines(void)
     EXPECT(JSONL, "\"a\"\n{\"text\": \"b\"}\n\n\"c\"", "a", "b", "c");
     EXPECT(JSONL, "{\"text\":\"x\",\"id\":[1]}\r\n", "x");
     EXPECT(JSONL, "  \"a\"  \n \t \n\"b\"", "a", "b");
-    FAIL_(JSONL, "\"a\"\n{\"text\": 1}\n", TC_EINPUT,
-          "malformed JSON at byte 13 (line 2): \"text\" must be a string");
-    FAIL_(JSONL, "\"a\" \"b\"\n", TC_EINPUT,
-          "malformed JSON Lines: line 1: trailing data after the value (byte 4)");
-    FAIL_(JSONL, "\"a\"\n\"b\"\n  [\n", TC_EINPUT, "malformed JSON at byte 11 (line 3): unexpected end");
-    FAIL_(JSONL, "\"a\"\n\n[1]\n", TC_EINPUT, "instance 2 is not a string or {\"text\": ...} (byte 5)");
-    FAIL_(JSONL, "\"a\"\n\"b\"\n{}\n", TC_EINPUT, "wrong JSON shape: instance 3 has no \"text\" member");
-    FAIL_(JSONL, "\"a\"\n\x0b\n", TC_EINPUT, "byte 4 (line 2): unexpected token");
-    FAIL_(JSONL, "\xef\xbb\xbf\"a\"\n", TC_EINPUT, "byte 0 (line 1): unexpected token");
-    FAIL_(JSONL, "\"a\",\n", TC_EINPUT, "line 1: trailing data after the value (byte 3)");
-    FAIL_(JSONL, "01\n", TC_EINPUT, "byte 1 (line 1): unexpected digit after a leading zero");
+    static const fail_case cases[] = {
+        {"\"a\"\n{\"text\": 1}\n", "malformed JSON at byte 13 (line 2): \"text\" must be a string"},
+        {"\"a\" \"b\"\n", "malformed JSON Lines: line 1: trailing data after the value (byte 4)"},
+        {"\"a\"\n\"b\"\n  [\n", "malformed JSON at byte 11 (line 3): unexpected end"},
+        {"\"a\"\n\n[1]\n", "instance 2 is not a string or {\"text\": ...} (byte 5)"},
+        {"\"a\"\n\"b\"\n{}\n", "wrong JSON shape: instance 3 has no \"text\" member"},
+        {"\"a\"\n\x0b\n", "byte 4 (line 2): unexpected token"},
+        {"\xef\xbb\xbf\"a\"\n", "byte 0 (line 1): unexpected token"},
+        {"\"a\",\n", "line 1: trailing data after the value (byte 3)"},
+        {"01\n", "byte 1 (line 1): unexpected digit after a leading zero"},
+    };
+    fail_all(JSONL, cases, sizeof cases / sizeof *cases);
     static const char nul[] = "\"x\\u0000y\"\n{\"text\": \"\\u0001\"}\n";
     tc_records *r = tc_records_new();
     char err[TC_ERR_LEN] = "";
