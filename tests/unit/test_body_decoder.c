@@ -90,7 +90,7 @@ static void test_streamed_equals_whole(void)
                                     (st != TC_OK ||
                          (g.order_ok && g.count == w.count && g.texts.len == w.texts.len &&
                           (w.texts.len == 0 || memcmp(g.texts.data, w.texts.data, w.texts.len) == 0)));
-            TC_CHECK(same, "case %zu, %s %zu: %d \"%s\" (%zu records), expected %d \"%s\" (%zu)", c,
+            TC_CHECK(same, "case %zu, %s %zu: %d \"%.200s\" (%zu records), expected %d \"%.200s\" (%zu)", c,
                      step ? "pieces of" : "cut at", step ? step : mode, (int)st, err, g.count,
                      (int)want, want_err, w.count);
             tc_buf_free(&g.texts);
