@@ -57,11 +57,14 @@ void tc_records_drop(tc_records *r);
 /* Adds part[off..off+len) as the next record. More than max_records in the body ->
  * TC_ETOOBIG "more than N records in one request"; allocation -> TC_ENOMEM. */
 tc_status tc_records_add_span(tc_records *r, size_t off, size_t len, char *err);
-/* Room for n bytes of decoded text, valid until the next call on r; NULL on allocation
- * failure. tc_records_add_written then adds the first len (<= n) of them as a record
- * (same failures as add_span). */
+/* Decoded text (JSON escapes, CSV doubled quotes) is written into r: tc_records_space
+ * gives room for n bytes at the end of r's text (valid until the next call on r; NULL
+ * on allocation failure); tc_records_keep keeps the first len (<= n) of them and
+ * returns where they start; tc_records_add_text adds kept text as the next record
+ * (same failures as add_span). Text written but not kept is overwritten by the next. */
 char *tc_records_space(tc_records *r, size_t n);
-tc_status tc_records_add_written(tc_records *r, size_t len, char *err);
+size_t tc_records_keep(tc_records *r, size_t len);
+tc_status tc_records_add_text(tc_records *r, size_t at, size_t len, char *err);
 
 /* Records of the whole body before the part (its first record's index). */
 size_t tc_records_part_first(const tc_records *r);

@@ -16,7 +16,7 @@ static tc_status add_unquoted(tc_records *r, const char *s, size_t start, size_t
         if (s[k] == '"')
             k++;
     }
-    return tc_records_add_written(r, len, err);
+    return tc_records_add_text(r, tc_records_keep(r, len), len, err);
 }
 
 /* One field at *pos; on return *pos is at the separator, line end or n. The first field of

@@ -131,16 +131,18 @@ char *tc_records_space(tc_records *r, size_t n)
     return tc_buf_reserve(&r->text, n) ? r->text.data + r->text.len : NULL;
 }
 
-tc_status tc_records_add_written(tc_records *r, size_t len, char *err)
+size_t tc_records_keep(tc_records *r, size_t len)
 {
-    /* Decoded text is never longer than the part it comes from, so it fits too. */
-    size_t off = r->text.len;
-    tc_status st = add(r, (uint32_t)off | SPAN_OWNED, len, err);
-    if (st == TC_OK) {
-        r->text.len += len;
-        r->text.data[r->text.len] = '\0';
-    }
-    return st;
+    size_t at = r->text.len;
+    r->text.len += len;
+    r->text.data[r->text.len] = '\0';
+    return at;
+}
+
+tc_status tc_records_add_text(tc_records *r, size_t at, size_t len, char *err)
+{
+    /* Decoded text is never longer than the part it comes from, so offsets fit. */
+    return add(r, (uint32_t)at | SPAN_OWNED, len, err);
 }
 
 size_t tc_records_part_first(const tc_records *r)

@@ -28,12 +28,20 @@ static void test_spans_and_written(void)
     TC_CHECK(w != NULL, "space");
     if (w != NULL) {
         memcpy(w, "x\0y", 3);  /* written records may hold NUL bytes */
-        TC_CHECK(tc_records_add_written(r, 3, err) == TC_OK, "%s", err);
+        TC_CHECK(tc_records_add_text(r, tc_records_keep(r, 3), 3, err) == TC_OK, "%s", err);
     }
     TC_CHECK(tc_records_add_span(r, 6, 4, err) == TC_OK, "%s", err);
-    TC_CHECK(tc_records_count(r) == 3, "count %zu", tc_records_count(r));
+    /* kept text can be added later; text written but not kept is overwritten */
+    char *k = tc_records_space(r, 2);
+    size_t kept = k != NULL ? (memcpy(k, "kk", 2), tc_records_keep(r, 2)) : 0;
+    char *scratch = tc_records_space(r, 2);
+    if (scratch != NULL)
+        memcpy(scratch, "ss", 2);
+    TC_CHECK(k != NULL && scratch != NULL && tc_records_add_text(r, kept, 2, err) == TC_OK,
+             "kept text: %s", err);
+    TC_CHECK(tc_records_count(r) == 4, "count %zu", tc_records_count(r));
     TC_CHECK(record_is(r, 0, "alpha", 5) && record_is(r, 1, "x\0y", 3) &&
-                 record_is(r, 2, "beta", 4),
+                 record_is(r, 2, "beta", 4) && record_is(r, 3, "kk", 2),
              "records wrong");
     const char *t;
     size_t l;
@@ -56,7 +64,8 @@ static void test_growth(void)
     int bad = 0;
     for (size_t i = 0; i < n && bad == 0; i++) {
         char *w = tc_records_space(r, 32);
-        if (w == NULL || tc_records_add_written(r, (size_t)snprintf(w, 32, "rec%zu", i), err) != TC_OK)
+        size_t l = w != NULL ? (size_t)snprintf(w, 32, "rec%zu", i) : 0;
+        if (w == NULL || tc_records_add_text(r, tc_records_keep(r, l), l, err) != TC_OK)
             bad++;
     }
     char want[32];
@@ -86,7 +95,8 @@ static void test_limit(void)
                  strcmp(err, "more than 5 records in one request") == 0,
              "sixth record: %s", err);
     err[0] = '\0';
-    TC_CHECK(tc_records_space(r, 1) != NULL && tc_records_add_written(r, 1, err) == TC_ETOOBIG,
+    TC_CHECK(tc_records_space(r, 1) != NULL &&
+                 tc_records_add_text(r, tc_records_keep(r, 1), 1, err) == TC_ETOOBIG,
              "written record over the limit: %s", err);
     TC_CHECK(tc_records_count(r) == 2, "count %zu", tc_records_count(r));
     tc_records_free(&r);
