@@ -324,17 +324,21 @@ def prepare_data(data, work, quick):
         order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), i))
         return texts[order[len(order) // 2]]
 
+    # (description, documents, body, Content-Type)
     bodies = {
-        "sentence": ("one SST-2 sentence", 1, median_doc(sst)),
-        "review": ("one IMDB review", 1, median_doc(test_texts)),
-        "batch100": ("100 IMDB reviews", 100, "\n".join(test_texts[:100]) + "\n"),
+        "sentence": ("one SST-2 sentence", 1, median_doc(sst), "text/plain"),
+        "review": ("one IMDB review", 1, median_doc(test_texts), "text/plain"),
+        "batch100": ("100 IMDB reviews", 100, "\n".join(test_texts[:100]) + "\n", "text/plain"),
+        # the same 100 reviews as a JSON request, as Python's json module writes it
+        "batch100json": ("100 IMDB reviews as JSON", 100,
+                         json.dumps({"instances": test_texts[:100]}), "application/json"),
     }
     out = {"workloads": {}}
-    for key, (desc, ndocs, text) in bodies.items():
-        path = os.path.join(d, f"body-{key}.txt")
+    for key, (desc, ndocs, text, ctype) in bodies.items():
+        path = os.path.join(d, f"body-{key}.{'json' if ctype == 'application/json' else 'txt'}")
         with open(path, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
-        out["workloads"][key] = {"desc": desc, "docs": ndocs, "path": path,
+        out["workloads"][key] = {"desc": desc, "docs": ndocs, "path": path, "ctype": ctype,
                                  "bytes": len(text.encode("utf-8"))}
     n = 5000 if quick else len(test_texts)
     offline_path = os.path.join(d, f"imdb-test-{n}.txt")
@@ -457,11 +461,11 @@ def compare_answers(a, b):
 
 # ---- wrk -----------------------------------------------------------------------------
 
-def wrk(port, body_path, conns, duration):
+def wrk(port, body_path, conns, duration, ctype="text/plain"):
     threads = 1 if conns == 1 else 2
     cmd = ["wrk", "-t", str(threads), "-c", str(conns), "-d", f"{int(round(duration))}s",
            "--timeout", "10s", "-s", POST_LUA, f"http://127.0.0.1:{port}/invocations"]
-    env = dict(os.environ, BENCH_BODY=body_path, BENCH_CTYPE="text/plain")
+    env = dict(os.environ, BENCH_BODY=body_path, BENCH_CTYPE=ctype)
     r = subprocess.run(cmd, env=env, capture_output=True, text=True)
     m = re.search(r"^BENCH (\{.*\})$", r.stdout, re.M)
     if r.returncode != 0 or not m:
@@ -493,7 +497,8 @@ def run_stack(stack, model, rnd, cells, workloads, duration, warmup, results):
             expected = conns / prev_rps[(workload, path)]
             secs = min(max(duration, math.ceil(3 * expected)), MAX_CELL_S)
         idle_wait = wait_idle(stack.proc.pid)
-        res = wrk(port, workloads[workload]["path"], conns, secs)
+        res = wrk(port, workloads[workload]["path"], conns, secs,
+                  workloads[workload].get("ctype", "text/plain"))
         res["idle_wait_s"] = idle_wait
         prev_rps[(workload, path)] = res["rps"]
         mem = stack.memory()
@@ -777,6 +782,7 @@ def main():
     conns_list = [1, 8, 64]
     cells = [(w, p, c) for w in ("sentence", "review", "batch100")
              for p in ("direct", "nginx") for c in conns_list]
+    cells.append(("batch100json", "direct", 64))  # the JSON request path (issue 13)
 
     failed_parity = False
     if not args.skip_http:

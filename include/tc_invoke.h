@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 #include "tc_buf.h"
-#include "tc_codec.h"
+#include "tc_mediatype.h"
 #include "tc_model.h"
 
 typedef struct tc_invoke_request {

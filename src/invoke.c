@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tc_body_decoder.h"
+#include "tc_encoder.h"
+#include "tc_records.h"
 #include "tc_utf8.h"
 
 /* Per-thread record buffers above this are freed after the request. */

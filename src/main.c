@@ -36,7 +36,7 @@
 #include <unistd.h>
 
 #include "tc_buf.h"
-#include "tc_codec.h"
+#include "tc_encoder.h"
 #include "tc_lambda.h"
 #include "tc_log.h"
 #include "tc_model.h"

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tc_codec.h"
+#include "tc_mediatype.h"
 #include "tc_utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

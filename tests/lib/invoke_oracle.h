@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tc_codec.h"
+#include "tc_encoder.h"
 #include "tc_invoke.h"
 
 static inline void oracle_invoke(const tc_model *m, tc_workspace *ws, tc_records *records,
