@@ -8,7 +8,7 @@ labels `negative`/`positive`). The model is TF-IDF (unigrams + bigrams, min_df=2
 sublinear tf, the 200,000 most frequent terms) + LogisticRegression (lbfgs, C=8), fitted on
 IMDB train + SST-2 train. The hyper-parameters were chosen on a 10% hold-out of the training
 data, never on the test sets. Everything is deterministic: fixed data order, a deterministic
-solver, single-threaded BLAS, and the provenance date from SOURCE_DATE_EPOCH when set.
+solver, Debian's reference BLAS/LAPACK (OpenBLAS picks its kernels by CPU), and the provenance date from SOURCE_DATE_EPOCH when set.
 
 The fitted vectorizer and classifier are pickled to a temporary directory and exported with
 tools/export_sklearn.py (--vectorizer/--classifier, its default golden samples). The script then
@@ -32,6 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import textclf_common as common  # noqa: E402
 
 common.ensure_sklearn_python()
+common.use_reference_blas()
 
 import joblib  # noqa: E402
 import numpy as np  # noqa: E402

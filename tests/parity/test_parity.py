@@ -35,6 +35,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import parity_common as pc  # noqa: E402
 
 pc.common.ensure_sklearn_python()
+# The default model's retrain must reproduce models/sentiment-en on any CPU.
+pc.common.use_reference_blas()
 
 for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
     os.environ.setdefault(_v, "1")
