@@ -6,47 +6,51 @@
 #include <string.h>
 #include <unistd.h>
 
-typedef enum opt_kind { OPT_STR, OPT_UINT } opt_kind;
+#include "tc_options.h"
 
-typedef struct opt_row {
-    const char *flag;
-    const char *metavar;
-    const char *env;
-    opt_kind kind;
-    unsigned long lo, hi;  /* OPT_UINT bounds */
-    const char *help;
-} opt_row;
+/* Bounds of the integer options (hi 0: a string option). */
+typedef struct uint_bounds {
+    unsigned long lo, hi;
+} uint_bounds;
 
 enum {
     O_MODEL_DIR, O_HOST, O_PORT, O_THREADS, O_PAYLOAD, O_RECORDS, O_TIMEOUT, O_ACCEPT,
     O_LOGLEVEL, O_UNIX, N_OPTS
 };
 
-static const opt_row k_opts[N_OPTS] = {
-    [O_MODEL_DIR] = {"--model-dir", "DIR", "SM_MODEL_DIR", OPT_STR, 0, 0,
+static const tc_option k_opts[N_OPTS] = {
+    [O_MODEL_DIR] = {"--model-dir", "DIR", "SM_MODEL_DIR",
                      "model directory (default /opt/ml/model)"},
-    [O_HOST] = {"--host", "H", "TEXTCLF_HOST", OPT_STR, 0, 0,
+    [O_HOST] = {"--host", "H", "TEXTCLF_HOST",
                 "address to listen on (default 127.0.0.1: nginx is the front)"},
-    [O_PORT] = {"--port", "N", NULL, OPT_UINT, 0, 65535,
+    [O_PORT] = {"--port", "N", NULL,
                 "TCP port, 0 = any free port (default: the lowest port\n"
                 "                          of SAGEMAKER_SAFE_PORT_RANGE that is not\n"
                 "                          SAGEMAKER_BIND_TO_PORT, nginx's port, default 8080;\n"
                 "                          without a range 8081, or 8082 if nginx has 8081)"},
-    [O_THREADS] = {"--threads", "N", "SAGEMAKER_MODEL_SERVER_WORKERS", OPT_UINT, 1, 256,
+    [O_THREADS] = {"--threads", "N", "SAGEMAKER_MODEL_SERVER_WORKERS",
                    "server threads (default: online CPUs)"},
-    [O_PAYLOAD] = {"--max-payload-mb", "N", "SAGEMAKER_MAX_PAYLOAD_IN_MB", OPT_UINT, 1, 1024,
+    [O_PAYLOAD] = {"--max-payload-mb", "N", "SAGEMAKER_MAX_PAYLOAD_IN_MB",
                    "request body limit in MiB; larger -> 413 (default 6)"},
-    [O_RECORDS] = {"--max-records", "N", "TEXTCLF_MAX_RECORDS", OPT_UINT, 1, 100000000,
+    [O_RECORDS] = {"--max-records", "N", "TEXTCLF_MAX_RECORDS",
                    "records per request; more -> 413 (default 200000)"},
-    [O_TIMEOUT] = {"--timeout", "S", "SAGEMAKER_MODEL_SERVER_TIMEOUT", OPT_UINT, 1, 3600,
+    [O_TIMEOUT] = {"--timeout", "S", "SAGEMAKER_MODEL_SERVER_TIMEOUT",
                    "idle connection timeout in s (default 60, 600 if SAGEMAKER_BATCH=true)"},
-    [O_ACCEPT] = {"--default-accept", "TYPE", "SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT", OPT_STR, 0, 0,
+    [O_ACCEPT] = {"--default-accept", "TYPE", "SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT",
                   "response type for a missing Accept or */* (default application/json)"},
-    [O_LOGLEVEL] = {"--log-level", "L", "TEXTCLF_LOG_LEVEL", OPT_STR, 0, 0,
+    [O_LOGLEVEL] = {"--log-level", "L", "TEXTCLF_LOG_LEVEL",
                     "error|warn|info|debug; info logs every request (default info)"},
-    [O_UNIX] = {"--unix-socket", "PATH", "TEXTCLF_UNIX_SOCKET", OPT_STR, 0, 0,
+    [O_UNIX] = {"--unix-socket", "PATH", "TEXTCLF_UNIX_SOCKET",
                 "listen on this unix socket instead of TCP (mode 0666; a stale\n"
                 "                          socket file is replaced)"},
+};
+
+static const uint_bounds k_uint[N_OPTS] = {
+    [O_PORT] = {0, 65535},
+    [O_THREADS] = {1, 256},
+    [O_PAYLOAD] = {1, 1024},
+    [O_RECORDS] = {1, 100000000},
+    [O_TIMEOUT] = {1, 3600},
 };
 
 void tc_serve_config_usage(FILE *f)
@@ -56,13 +60,7 @@ void tc_serve_config_usage(FILE *f)
           "GET /execution-parameters). Options override environment variables, which\n"
           "override defaults.\n\n",
           f);
-    for (size_t i = 0; i < N_OPTS; i++) {
-        char flag[40];
-        snprintf(flag, sizeof flag, "%s %s", k_opts[i].flag, k_opts[i].metavar);
-        fprintf(f, "  %-21s %s\n", flag, k_opts[i].help);
-        if (k_opts[i].env != NULL)
-            fprintf(f, "  %-21s   env %s\n", "", k_opts[i].env);
-    }
+    tc_options_usage(f, k_opts, N_OPTS);
     fputs("  -h, --help            this text\n\n"
           "Other environment: SAGEMAKER_MAX_CONCURRENT_TRANSFORMS (default: threads) and\n"
           "SAGEMAKER_BATCH_STRATEGY (default MULTI_RECORD) for /execution-parameters;\n"
@@ -75,19 +73,6 @@ void tc_serve_config_usage(FILE *f)
           f);
 }
 
-static tc_status parse_uint(const char *src, const char *v, unsigned long lo, unsigned long hi,
-                            unsigned long *out, char *err)
-{
-    char *end;
-    errno = 0;
-    unsigned long x = strtoul(v, &end, 10);
-    if (v[0] < '0' || v[0] > '9' || *end != '\0' || errno != 0 || x < lo || x > hi)
-        return tc_fail(err, TC_EINPUT, "%s: \"%s\" is not an integer in %lu..%lu", src, v, lo,
-                       hi);
-    *out = x;
-    return TC_OK;
-}
-
 static bool env_true(const char *name)
 {
     const char *v = getenv(name);
@@ -97,43 +82,12 @@ static bool env_true(const char *name)
 
 tc_status tc_serve_config_parse(int argc, char **argv, tc_serve_config *cfg, char *err)
 {
-    const char *val[N_OPTS] = {0};
-    const char *src[N_OPTS] = {0};
+    const char *val[N_OPTS], *src[N_OPTS];
     memset(cfg, 0, sizeof *cfg);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            cfg->help = true;
-            return TC_OK;
-        }
-        size_t k = 0;
-        const char *v = NULL;
-        for (; k < N_OPTS; k++) {
-            size_t fl = strlen(k_opts[k].flag);
-            if (strncmp(a, k_opts[k].flag, fl) == 0 && (a[fl] == '\0' || a[fl] == '=')) {
-                v = a[fl] == '=' ? a + fl + 1 : NULL;
-                break;
-            }
-        }
-        if (k == N_OPTS)
-            return tc_fail(err, TC_EINPUT, "unknown option \"%s\" (see textclf serve --help)",
-                           a);
-        if (v == NULL) {
-            if (i + 1 >= argc)
-                return tc_fail(err, TC_EINPUT, "%s needs a value", k_opts[k].flag);
-            v = argv[++i];
-        }
-        val[k] = v;
-        src[k] = k_opts[k].flag;
-    }
-    for (size_t k = 0; k < N_OPTS; k++) {
-        const char *e;
-        if (val[k] == NULL && k_opts[k].env != NULL && (e = getenv(k_opts[k].env)) != NULL &&
-            e[0] != '\0') {
-            val[k] = e;
-            src[k] = k_opts[k].env;
-        }
-    }
+    tc_status rst = tc_options_resolve("serve", k_opts, N_OPTS, argc, argv, val, src, &cfg->help,
+                                       err);
+    if (rst != TC_OK || cfg->help)
+        return rst;
 
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     cfg->model_dir = val[O_MODEL_DIR] ? val[O_MODEL_DIR] : "/opt/ml/model";
@@ -146,9 +100,9 @@ tc_status tc_serve_config_parse(int argc, char **argv, tc_serve_config *cfg, cha
     u[O_RECORDS] = 200000;
     u[O_TIMEOUT] = env_true("SAGEMAKER_BATCH") ? 600 : 60;
     for (size_t k = 0; k < N_OPTS; k++) {
-        if (k_opts[k].kind != OPT_UINT || val[k] == NULL)
+        if (k_uint[k].hi == 0 || val[k] == NULL)
             continue;
-        tc_status st = parse_uint(src[k], val[k], k_opts[k].lo, k_opts[k].hi, &u[k], err);
+        tc_status st = tc_options_uint(src[k], val[k], k_uint[k].lo, k_uint[k].hi, &u[k], err);
         if (st != TC_OK)
             return st;
     }
@@ -170,7 +124,8 @@ tc_status tc_serve_config_parse(int argc, char **argv, tc_serve_config *cfg, cha
     unsigned long mct = cfg->threads;
     const char *e = getenv("SAGEMAKER_MAX_CONCURRENT_TRANSFORMS");
     if (e != NULL && e[0] != '\0') {
-        tc_status st = parse_uint("SAGEMAKER_MAX_CONCURRENT_TRANSFORMS", e, 1, 1024, &mct, err);
+        tc_status st =
+            tc_options_uint("SAGEMAKER_MAX_CONCURRENT_TRANSFORMS", e, 1, 1024, &mct, err);
         if (st != TC_OK)
             return st;
     }
@@ -195,7 +150,7 @@ tc_status tc_serve_config_parse(int argc, char **argv, tc_serve_config *cfg, cha
     unsigned long nginx_port = 8080;
     e = getenv("SAGEMAKER_BIND_TO_PORT");
     if (e != NULL && e[0] != '\0') {
-        tc_status st = parse_uint("SAGEMAKER_BIND_TO_PORT", e, 1, 65535, &nginx_port, err);
+        tc_status st = tc_options_uint("SAGEMAKER_BIND_TO_PORT", e, 1, 65535, &nginx_port, err);
         if (st != TC_OK)
             return st;
     }
