@@ -53,9 +53,9 @@ void tc_http_on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 
 /* Requests begun and not yet completed. */
 size_t tc_http_inflight(tc_http *h);
-/* True when no request is in flight and request bodies of at least `bytes` have
- * arrived since the last true (the count then starts over): the moment to give
- * freed heap memory back to the system. */
-bool tc_http_idle_after(tc_http *h, size_t bytes);
+/* Request body bytes of all completed requests since start (only grows; wraps at
+ * SIZE_MAX). A caller that sees it unchanged, with nothing in flight, across an
+ * interval knows the whole interval was quiet. */
+size_t tc_http_bytes_received(tc_http *h);
 
 #endif

@@ -33,7 +33,7 @@ struct tc_http {
     struct MHD_Response *exec_params;
     char exec_body[200];
     atomic_size_t inflight;
-    atomic_size_t bytes_since_trim;  /* request bytes received since the last trim */
+    atomic_size_t bytes_received;  /* body bytes of completed requests, only grows */
 };
 
 /* Per server thread: created on the thread's first request, freed at thread exit. */
@@ -355,7 +355,7 @@ void tc_http_on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
         };
         tc_accesslog_write(h->log, w ? w->log_slot : SIZE_MAX, &e);
     }
-    atomic_fetch_add(&h->bytes_since_trim, rq->bytes_in);
+    atomic_fetch_add(&h->bytes_received, rq->bytes_in);
     tc_live_lease_end(&rq->lease);
     free(rq);
     atomic_fetch_sub(&h->inflight, 1);
@@ -378,7 +378,7 @@ tc_http *tc_http_new(const tc_serve_config *cfg, tc_format default_accept, tc_li
     h->live = live;
     h->log = log;
     atomic_init(&h->inflight, 0);
-    atomic_init(&h->bytes_since_trim, 0);
+    atomic_init(&h->bytes_received, 0);
     snprintf(h->exec_body, sizeof h->exec_body,
              "{\"MaxConcurrentTransforms\":%u,\"BatchStrategy\":\"%s\",\"MaxPayloadInMB\":%u}",
              cfg->max_concurrent_transforms, cfg->batch_strategy, cfg->max_payload_mb);
@@ -405,10 +405,4 @@ void tc_http_free(tc_http **hp)
 
 size_t tc_http_inflight(tc_http *h) { return atomic_load(&h->inflight); }
 
-bool tc_http_idle_after(tc_http *h, size_t bytes)
-{
-    if (atomic_load(&h->bytes_since_trim) < bytes || atomic_load(&h->inflight) != 0)
-        return false;
-    atomic_store(&h->bytes_since_trim, 0);
-    return true;
-}
+size_t tc_http_bytes_received(tc_http *h) { return atomic_load(&h->bytes_received); }

@@ -29,10 +29,14 @@
 #include "tc_serve_config.h"
 
 #define DRAIN_LIMIT_S 25      /* SageMaker sends SIGKILL 30 s after SIGTERM */
-/* Idle after at least this many request bytes: free heap memory goes back to the
- * system (bodies below the mmap threshold live in the server threads' malloc arenas,
- * which keep a burst's high-water mark otherwise). */
+/* Free heap memory goes back to the system once the daemon has been quiet for
+ * TRIM_QUIET_TICKS ticks after at least TRIM_AFTER_BYTES of request bodies (bodies
+ * below the mmap threshold live in the server threads' malloc arenas, which keep a
+ * burst's high-water mark otherwise). Quiet means nothing in flight and no request
+ * completed: a trim at a momentary lull inside a burst would reset the count, and
+ * the memory of the rest of the burst would stay. */
 #define TRIM_AFTER_BYTES ((size_t)4 << 20)
+#define TRIM_QUIET_TICKS 3
 
 typedef struct server {
     tc_serve_config cfg;
@@ -226,11 +230,14 @@ static void block_signals(sigset_t *set)
 }
 
 /* Waits for SIGTERM/SIGINT (blocked in every thread) and returns it, reloading the
- * model on each SIGHUP; every tick meanwhile flushes the access log and, when no
- * request is in flight after a burst of large ones, trims the heap. */
+ * model on each SIGHUP; every tick meanwhile flushes the access log and, when the
+ * daemon has been quiet for a while after a burst of large requests, trims the heap. */
 static int wait_for_signal(server *s, const sigset_t *set)
 {
     const struct timespec tick = {0, 100 * 1000 * 1000};
+    size_t seen = tc_http_bytes_received(s->http);
+    size_t trimmed_at = seen;
+    unsigned quiet_ticks = 0;
     for (;;) {
         int sig = sigtimedwait(set, NULL, &tick);
         if (sig == SIGHUP) {
@@ -240,10 +247,16 @@ static int wait_for_signal(server *s, const sigset_t *set)
         if (sig > 0)
             return sig;
         tc_accesslog_flush(s->log);
+        size_t now = tc_http_bytes_received(s->http);
+        bool quiet = now == seen && tc_http_inflight(s->http) == 0;
+        quiet_ticks = quiet ? quiet_ticks + 1 : 0;
+        seen = now;
+        if (quiet_ticks >= TRIM_QUIET_TICKS && now - trimmed_at >= TRIM_AFTER_BYTES) {
+            trimmed_at = now;
 #ifdef __GLIBC__
-        if (tc_http_idle_after(s->http, TRIM_AFTER_BYTES))
             malloc_trim(0);
 #endif
+        }
     }
 }
 

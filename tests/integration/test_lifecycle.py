@@ -197,8 +197,8 @@ def test_idle_trim(binary, model):
     """After a burst of mid-sized requests (100-line bodies of ~130 KiB, below the mmap
     threshold, so their buffers come from the server threads' malloc arenas) from 64
     kept-alive clients, the idle daemon gives the memory back: its anonymous RSS is
-    within 640 KiB of where it was before the burst (without the idle trim ~1.3 MiB
-    stays; more under heavier load)."""
+    within 1 MiB of where it was before the burst. Measured here: 0.4-0.55 MiB stays
+    with the trim, 2.4 MiB without it (the daemon built with malloc_trim removed)."""
     if "asan" in binary or "san/" in binary:
         print("(idle trim check skipped for a sanitizer build)")
         return
@@ -259,19 +259,19 @@ def test_idle_trim(binary, model):
               % (anon0, peak[0], in_flight),
               not errors and peak[0] - anon0 <= in_flight // 2,
               "errors %r, grew %d KiB" % (errors[:3], peak[0] - anon0))
-        # The trim runs on the daemon's first idle tick (~100 ms); the deadline only
-        # bounds the wait on a loaded machine.
+        # The trim runs after three quiet ticks of the daemon (~0.3 s with nothing in
+        # flight); the deadline only bounds the wait on a loaded machine.
         anon_busy = C.rss_kb(proc.p.pid, "RssAnon")
         anon1 = [anon_busy]
 
         def trimmed():
             anon1[0] = C.rss_kb(proc.p.pid, "RssAnon")
-            return anon1[0] - anon0 <= 640
+            return anon1[0] - anon0 <= 1024
 
         C.wait_for(trimmed, 15, 0.05)
         check("memory/idle trim after 64 clients x 15 requests of %d KiB: anonymous RSS %d -> %d -> %d KiB"
               % (len(body) // 1024, anon0, anon_busy, anon1[0]),
-              not errors and anon1[0] - anon0 <= 640,
+              not errors and anon1[0] - anon0 <= 1024,
               "errors %r, still %d KiB above the start 15 s after the burst" % (errors[:3], anon1[0] - anon0))
     finally:
         proc.cleanup()
