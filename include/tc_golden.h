@@ -18,6 +18,9 @@
 
 /* scikit-learn, libsvm and Spark models (float64 throughout). */
 #define TC_GOLDEN_TOLERANCE 1e-9
+/* The range a manifest's "golden_tolerance" may ask for (float32 Keras models: 1e-5). */
+#define TC_GOLDEN_TOLERANCE_MIN 1e-12
+#define TC_GOLDEN_TOLERANCE_MAX 1e-4
 
 typedef struct tc_golden tc_golden;
 

@@ -49,5 +49,7 @@ const tc_listed_file *tc_manifest_files(const tc_manifest *m, size_t *n);
 const tc_vectorizer_section *tc_manifest_vectorizer(const tc_manifest *m);
 const tc_classifier_section *tc_manifest_classifier(const tc_manifest *m);
 const tc_listed_file *tc_manifest_golden(const tc_manifest *m);
+/* "golden_tolerance" (TC_GOLDEN_TOLERANCE_MIN..MAX), TC_GOLDEN_TOLERANCE when absent. */
+double tc_manifest_golden_tolerance(const tc_manifest *m);
 
 #endif

@@ -40,6 +40,13 @@ typedef struct tc_vectorizer_config {
     bool sublinear_tf;
     bool use_idf;
     tc_norm norm;
+    /* Keras TextVectorization (tc_keras_section.h); zero for scikit-learn:
+     * oov_term, when not NULL, is a term that must be the vocabulary's column 0, and every
+     * n-gram not in the vocabulary counts in that column too (Keras's OOV index), read at
+     * load only; float32 rounds each value to float32 once, after the idf product
+     * (Keras: float32(count) * float32 idf). */
+    const char *oov_term;
+    bool float32;
 } tc_vectorizer_config;
 
 typedef struct tc_vectorizer tc_vectorizer;
@@ -47,7 +54,7 @@ typedef struct tc_vectorizer_scratch tc_vectorizer_scratch;
 
 /* Loads the vocabulary file (format in docs/model-format.md) and, if stopwords_path
  * is not NULL, the stop-word file. Errors name the file and line; a config outside the
- * ranges above is TC_EFORMAT. */
+ * ranges above, or an oov_term that is not the vocabulary's column 0, is TC_EFORMAT. */
 tc_status tc_vectorizer_load(const tc_vectorizer_config *cfg, const char *vocab_path,
                              const char *stopwords_path, tc_vectorizer **out, char *err);
 /* As tc_vectorizer_load, from file contents already in memory (the model loader reads

@@ -16,6 +16,7 @@
 
 struct cJSON;  /* <cjson/cJSON.h> */
 
+#include "tc_keras_tokenizer.h"
 #include "tc_mjson.h"
 #include "tc_model_files.h"
 #include "tc_status.h"
@@ -23,7 +24,9 @@ struct cJSON;  /* <cjson/cJSON.h> */
 
 /* In the order of vectorizer_section.c's TYPES. */
 typedef enum tc_vectorizer_kind {
-    TC_VECTORIZER_TFIDF  /* "tfidf": scikit-learn TfidfVectorizer, vocabulary file */
+    TC_VECTORIZER_TFIDF, /* "tfidf": scikit-learn TfidfVectorizer, vocabulary file */
+    TC_VECTORIZER_KERAS  /* "keras_text_vectorization": Keras TextVectorization,
+                            vocabulary file (tc_keras_section.h) */
 } tc_vectorizer_kind;
 
 typedef struct tc_vectorizer_section {
@@ -33,6 +36,9 @@ typedef struct tc_vectorizer_section {
     tc_vectorizer_config config;
     const tc_listed_file *vocabulary;
     const tc_listed_file *stop_words;  /* NULL: none */
+    /* TC_VECTORIZER_KERAS: also config and vocabulary above; config.tokenizer_options
+     * points here */
+    tc_keras_tokenizer_options keras;
 } tc_vectorizer_section;
 
 /* Reads root's required "vectorizer" object into *out. Refuses (TC_EFORMAT, naming the

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tc_golden.h"
 #include "tc_mjson.h"
 #include "tc_textfile.h"
 #include "tc_utf8.h"
@@ -28,6 +29,7 @@ struct tc_manifest {
     tc_vectorizer_section vectorizer;
     tc_classifier_section classifier;
     const tc_listed_file *golden;
+    double golden_tolerance;
 };
 
 static tc_status join_path(const char *dir, const char *name, char *out, char *err)
@@ -129,6 +131,23 @@ static tc_status parse_files(tc_manifest *m, const char *dir, char *err)
     return TC_OK;
 }
 
+/* "golden_tolerance": optional; how far the golden values may be from what textclf
+ * computes. 1e-9 (TC_GOLDEN_TOLERANCE) when absent; float32 models (Keras) say 1e-5. */
+static tc_status parse_tolerance(tc_manifest *m, char *err)
+{
+    m->golden_tolerance = TC_GOLDEN_TOLERANCE;
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(m->root, "golden_tolerance");
+    if (t == NULL)
+        return TC_OK;
+    if (!cJSON_IsNumber(t) || !(t->valuedouble >= TC_GOLDEN_TOLERANCE_MIN &&
+                                t->valuedouble <= TC_GOLDEN_TOLERANCE_MAX))
+        return tc_fail(err, TC_EFORMAT,
+                       "%s: \"golden_tolerance\" must be a number from %g to %g", m->path,
+                       TC_GOLDEN_TOLERANCE_MIN, TC_GOLDEN_TOLERANCE_MAX);
+    m->golden_tolerance = t->valuedouble;
+    return TC_OK;
+}
+
 /* The classifier's file serves that one role: the loader reads and parses it on a thread
  * of its own while the other files are parsed (tc_model.h). */
 static tc_status check_roles(const tc_manifest *m, char *err)
@@ -183,7 +202,7 @@ tc_status tc_manifest_parse(const char *dir, const char *path, const char *json,
         (st = tc_classifier_section_parse(&r, m->root, m->n_classes, m->vectorizer.n_features,
                                           &m->classifier, err)) != TC_OK ||
         (st = tc_mjson_file(&r, m->root, "", "golden", &m->golden, err)) != TC_OK ||
-        (st = check_roles(m, err)) != TC_OK)
+        (st = check_roles(m, err)) != TC_OK || (st = parse_tolerance(m, err)) != TC_OK)
         goto done;
 done:
     if (st != TC_OK)
@@ -234,6 +253,7 @@ const char *const *tc_manifest_classes(const tc_manifest *m) { return m->classes
 const tc_vectorizer_section *tc_manifest_vectorizer(const tc_manifest *m) { return &m->vectorizer; }
 const tc_classifier_section *tc_manifest_classifier(const tc_manifest *m) { return &m->classifier; }
 const tc_listed_file *tc_manifest_golden(const tc_manifest *m) { return m->golden; }
+double tc_manifest_golden_tolerance(const tc_manifest *m) { return m->golden_tolerance; }
 
 const tc_listed_file *tc_manifest_files(const tc_manifest *m, size_t *n)
 {

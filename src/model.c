@@ -31,6 +31,7 @@ struct tc_model {
     tc_classifier *clf;
     tc_golden *golden;
     char desc[160];
+    double golden_tolerance;  /* the manifest's, for every golden check */
     char *manifest;       /* manifest.json's bytes, NUL-terminated */
     size_t manifest_len;
 };
@@ -85,6 +86,7 @@ static tc_status copy_identity(const tc_manifest *man, tc_model *m, char *err)
         if ((m->classes[m->n_classes] = dup_str(classes[m->n_classes])) == NULL)
             return tc_fail(err, TC_ENOMEM, "out of memory");
     snprintf(m->desc, sizeof m->desc, "%s", tc_manifest_classifier(man)->desc);
+    m->golden_tolerance = tc_manifest_golden_tolerance(man);
     return TC_OK;
 }
 
@@ -97,7 +99,8 @@ static tc_status build_vectorizer(load_ctx *c, tc_model *m, char *err)
     const tc_vectorizer_section *vs = tc_manifest_vectorizer(c->man);
     tc_status st = TC_EUNSUPPORTED;
     switch (vs->kind) {
-    case TC_VECTORIZER_TFIDF: {
+    case TC_VECTORIZER_TFIDF:
+    case TC_VECTORIZER_KERAS: {  /* same pipeline; Keras has no stop words */
         const tc_file_bytes *voc = bytes_of(c, vs->vocabulary);
         const tc_file_bytes *stop = vs->stop_words ? bytes_of(c, vs->stop_words) : NULL;
         st = tc_vectorizer_load_mem(&vs->config, vs->vocabulary->path, voc->data, voc->len,
@@ -358,7 +361,7 @@ tc_status tc_model_verify_golden(const tc_model *m, tc_workspace *ws, size_t *ch
                                  char *err)
 {
     golden_ctx g = {m, ws};
-    tc_status st = tc_golden_verify(m->golden, TC_GOLDEN_TOLERANCE, predict_golden, &g, err);
+    tc_status st = tc_golden_verify(m->golden, m->golden_tolerance, predict_golden, &g, err);
     if (st == TC_OK)
         *checked = tc_golden_count(m->golden);
     return st;

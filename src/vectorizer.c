@@ -44,6 +44,7 @@ struct tc_vectorizer {
     void *tok_options;         /* copy of the config's */
     tc_vocab_index *index;
     double log1p_tab[64];      /* log((double)c) + 1.0 for small counts c (sublinear_tf) */
+    uint32_t oov_node;         /* cfg.oov_term's term node (column 0); TC_NODE_NONE: none */
     void (*divide)(double *v, size_t n, double d);  /* v[i] /= d: widest the CPU has */
 };
 
@@ -142,6 +143,34 @@ static tc_status load_index(tc_vectorizer *v, const char *vocab_name, const char
     return st;
 }
 
+/* The term node of cfg->oov_term, which must be one word and column 0 (Keras's OOV
+ * index): looked up as a one-token document, as a text would reach it. */
+static tc_status find_oov_node(tc_vectorizer *v, const char *term, char *err)
+{
+    size_t n = strlen(term);
+    if (n == 0 || strchr(term, ' ') != NULL || n > 4096)
+        return tc_fail(err, TC_EFORMAT, "OOV token \"%.64s\" must be one non-empty word", term);
+    char buf[4096 + TC_TOKEN_PAD];
+    memset(buf, 0, sizeof buf);
+    memcpy(buf, term, n);
+    tc_token tok = {0, (uint32_t)n};
+    tc_token_list tl = {buf, &tok, 1};
+    tc_vocab_lookup_scratch *ls = tc_vocab_lookup_scratch_new();
+    if (ls == NULL)
+        return tc_fail(err, TC_ENOMEM, "out of memory");
+    uint32_t hit = TC_NODE_NONE;
+    size_t nh = 0;
+    tc_status st = tc_vocab_lookup(v->index, ls, &tl, 1, 1, &hit, &nh, err);
+    tc_vocab_lookup_scratch_free(&ls);
+    if (st != TC_OK)
+        return st;
+    if (nh != 1 || (hit >> tc_vocab_index_nodes(v->index)->class_bits) != 0)
+        return tc_fail(err, TC_EFORMAT, "OOV token \"%.64s\" is not the vocabulary's first term",
+                       term);
+    v->oov_node = hit;
+    return TC_OK;
+}
+
 tc_status tc_vectorizer_load_mem(const tc_vectorizer_config *cfg, const char *vocab_name,
                                  const char *vocab, size_t vocab_len, const char *stop_name,
                                  const char *stop, size_t stop_len, tc_vectorizer **out,
@@ -154,6 +183,8 @@ tc_status tc_vectorizer_load_mem(const tc_vectorizer_config *cfg, const char *vo
     if (v == NULL)
         return tc_fail(err, TC_ENOMEM, "out of memory");
     v->cfg = *cfg;
+    v->cfg.oov_term = NULL;  /* read at load only; oov_node stands for it */
+    v->oov_node = TC_NODE_NONE;
     v->divide = divide_sse2;
 #if TC_HAVE_AVX_CLONE
     __builtin_cpu_init();
@@ -167,7 +198,8 @@ tc_status tc_vectorizer_load_mem(const tc_vectorizer_config *cfg, const char *vo
     }
     if ((st = pick_tokenizer(v, cfg, err)) != TC_OK ||
         (st = load_index(v, vocab_name, vocab, vocab_len, stop_name, stop, stop_len, err)) !=
-            TC_OK) {
+            TC_OK ||
+        (cfg->oov_term != NULL && (st = find_oov_node(v, cfg->oov_term, err)) != TC_OK)) {
         tc_vectorizer_free(&v);
         return st;
     }
@@ -297,6 +329,7 @@ static inline double values_and_norm(const tc_vectorizer *v, tc_vectorizer_scrat
     const uint32_t class_mask = nodes->class_mask;
     const double *idf_tab = nodes->idf_tab;
     const bool binary = cfg->binary, sublinear = cfg->sublinear_tf, use_idf = cfg->use_idf;
+    const bool f32 = cfg->float32;
     const uint32_t *counts = s->counts;
     uint32_t *cols = s->cols;
     double *vals = s->vals;
@@ -317,6 +350,8 @@ static inline double values_and_norm(const tc_vectorizer *v, tc_vectorizer_scrat
         }
         if (use_idf)
             x *= idf_tab[tn & class_mask];
+        if (f32)  /* the exact double product, rounded once: float32's own multiply */
+            x = (double)(float)x;
         vals[i] = x;
         if (norm == TC_NORM_L2)
             sum += x * x;
@@ -342,6 +377,13 @@ tc_status tc_vectorizer_transform(const tc_vectorizer *v, tc_vectorizer_scratch 
     size_t nh = 0;
     if ((st = tc_vocab_lookup(v->index, s->lookup, &tl, nmin, nmax, s->hits, &nh, err)) != TC_OK)
         return st;
+    if (v->oov_node != TC_NODE_NONE) {  /* every other n-gram is one more in column 0 */
+        size_t total = 0;
+        for (unsigned n = nmin; n <= nmax; n++)
+            total += tl.count >= n ? tl.count - n + 1 : 0;
+        while (nh < total)
+            s->hits[nh++] = v->oov_node;
+    }
     size_t ncols = tc_termcount(tc_vocab_index_count_map(v->index), s->hits, nh, s->tmp, s->bk,
                                 s->cols, s->counts);
     double sum;
