@@ -46,6 +46,8 @@ size_t tc_model_n_features(const tc_model *m);
 const char *tc_model_classifier_desc(const tc_model *m);
 /* Number of golden samples checked at load. */
 size_t tc_model_n_golden(const tc_model *m);
+/* The tolerance they are checked to (the manifest's "golden_tolerance", default 1e-9). */
+double tc_model_golden_tolerance(const tc_model *m);
 /* The manifest.json bytes the model was loaded and verified from (NUL-terminated, owned
  * by m); *len (if len != NULL) receives their count. */
 const char *tc_model_manifest_json(const tc_model *m, size_t *len);

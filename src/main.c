@@ -81,7 +81,7 @@ static const char USAGE_CHECK[] =
     "usage: textclf check --model DIR\n"
     "\n"
     "Loads the model exactly as serve does (manifest, sizes and sha256 of every file, every\n"
-    "file's syntax, golden samples re-predicted to 1e-9) and prints a summary. Exit status 0\n"
+    "file's syntax, golden samples re-predicted to 1e-9, or the model's golden_tolerance) and prints a summary. Exit status 0\n"
     "if the model is good, 1 with the error (naming file and line) if not.\n";
 
 /* ---- argument parsing ------------------------------------------------------------------ */
@@ -198,7 +198,12 @@ static int cmd_check(int argc, char **argv)
     printf("classifier:  %s\n", tc_model_classifier_desc(m));
     printf("output:      %s\n",
            tc_model_output(m) == TC_OUTPUT_PROBABILITIES ? "probabilities" : "scores");
-    printf("golden:      %zu samples reproduced (|diff| <= 1e-9)\n", tc_model_n_golden(m));
+    char tol[32];  /* 1e-9, 1e-5: %g's exponent without its leading zero */
+    snprintf(tol, sizeof tol, "%g", tc_model_golden_tolerance(m));
+    char *z = strstr(tol, "e-0");
+    if (z != NULL)
+        memmove(z + 2, z + 3, strlen(z + 3) + 1);
+    printf("golden:      %zu samples reproduced (|diff| <= %s)\n", tc_model_n_golden(m), tol);
     printf("load time:   %.1f ms\n", ms);
     printf("OK\n");
     tc_model_free(&m);

@@ -305,6 +305,7 @@ tc_output_kind tc_model_output(const tc_model *m) { return tc_classifier_output(
 const char *tc_model_name(const tc_model *m) { return m->name; }
 size_t tc_model_n_features(const tc_model *m) { return tc_vectorizer_n_features(m->vec); }
 size_t tc_model_n_golden(const tc_model *m) { return tc_golden_count(m->golden); }
+double tc_model_golden_tolerance(const tc_model *m) { return m->golden_tolerance; }
 const char *tc_model_classifier_desc(const tc_model *m) { return m->desc; }
 const struct tc_vectorizer *tc_model_vectorizer(const tc_model *m) { return m->vec; }
 const tc_classifier *tc_model_classifier(const tc_model *m) { return m->clf; }

@@ -13,6 +13,8 @@ frameworks:
   sklearn    scikit-learn: TfidfVectorizer (or CountVectorizer + TfidfTransformer) with
              LogisticRegression, LinearSVC, SGDClassifier, MultinomialNB or SVC; or a model
              trained by libsvm's svm-train (textclf-export sklearn --help)
+  keras      Keras 3 (TensorFlow): TextVectorization (tf_idf, count, multi_hot) + Dense
+             (textclf-export keras --help)
 """
 
 
@@ -25,6 +27,9 @@ def main(argv=None):
     if framework == "sklearn":
         from . import sklearn as exporter  # imports scikit-learn: only when asked for
         return exporter.main(rest, prog="textclf-export sklearn")
+    if framework == "keras":
+        from . import keras as exporter  # imports Keras and TensorFlow: only when asked for
+        return exporter.main(rest, prog="textclf-export keras")
     sys.stderr.write("textclf-export: unknown framework %r\n\n%s" % (framework, USAGE))
     return 2
 
