@@ -334,11 +334,17 @@ def _predictor(model, vec_model=None):
         shape = m.inputs[0].shape
         return tf.reshape(t, (-1, 1)) if len(shape) == 2 else t
 
-    def predict(texts):
+    def predict_chunk(texts):
         if vec_model is None:
             return model.predict(as_input(model, texts), verbose=0, batch_size=256)
         x = vec_model.predict(as_input(vec_model, texts), verbose=0, batch_size=256)
         return model.predict(x, verbose=0, batch_size=256)
+
+    def predict(texts):
+        """In chunks: a vectorizer model's output is a dense texts x vocabulary matrix."""
+        texts = list(texts)
+        return np.concatenate([predict_chunk(texts[i:i + 4096])
+                               for i in range(0, len(texts), 4096)] or [np.zeros((0, 1))])
     return predict
 
 
