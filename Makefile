@@ -5,6 +5,8 @@
 #                   newest one from PyPI, which `make venv` installs: needs PyPI once)
 #   make run        serve models/sentiment-en on http://127.0.0.1:8080 through nginx
 #   make wheel      the Python package (python/) as a wheel with libtextclf bundled, in build/dist
+#   make keras-venv build/keras-venv: Keras 3 + TensorFlow pinned (python/requirements-keras.txt),
+#                   for tools/export_keras.py and the Keras parity suite (needs PyPI once)
 # Variables: CC, PREFIX (/usr/local), DESTDIR, BUILD (build), WERROR=1, PYTHON, TEXTCLF_DATA.
 
 CC      ?= cc
@@ -64,7 +66,7 @@ LIBDIR   ?= $(PREFIX)/lib
 
 .PHONY: all check test test-unit test-parity test-integration test-asan test-fuzz-replay \
         asan ubsan fuzz fuzz-replay install uninstall clean run bench model deps deps-test \
-        docker package-model lint help lib venv wheel python test-python bench-python
+        docker package-model lint help lib venv wheel python test-python bench-python keras-venv
 
 all: $(BUILD)/textclf $(SO_LINKS)
 
@@ -121,6 +123,14 @@ $(VENV)/.pins: python/requirements-test.txt
 	cp python/requirements-test.txt $@
 venv: $(VENV)/.pins
 
+# build/keras-venv: Keras 3 + TensorFlow (CPU) pinned in python/requirements-keras.txt, for
+# tools/export_keras.py and the Keras parity suite; a link to one venv per pin set, cached
+# outside the tree (tools/keras-venv.sh; needs PyPI once).
+KERAS_VENV ?= $(BUILD)/keras-venv
+$(KERAS_VENV)/.pins: python/requirements-keras.txt tools/keras-venv.sh
+	tools/keras-venv.sh $(KERAS_VENV)
+keras-venv: $(KERAS_VENV)/.pins
+
 # The wheel carries the libtextclf.so just built (python/setup.py).
 $(WHEEL_STAMP): $(SO_REAL) $(PY_SRCS) $(VENV)/.pins
 	rm -rf $(BUILD)/dist
@@ -138,7 +148,8 @@ $(VENV)/.textclf: $(WHEEL_STAMP)
 
 # ---- tests ---------------------------------------------------------------------------
 # tests/run.sh prints PASS/FAIL lines per check and closes with "N passed, N failed".
-test check: deps-test all $(UNIT_BINS) $(REPLAY_BINS) $(TOOL_BINS) $(VENV)/.textclf
+test check: deps-test all $(UNIT_BINS) $(REPLAY_BINS) $(TOOL_BINS) $(VENV)/.textclf \
+            $(KERAS_VENV)/.pins
 	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" unit-bins-only
 	tests/run.sh --build $(BUILD) --asan-build build/asan all
@@ -147,7 +158,7 @@ unit-bins-only: $(UNIT_BINS) $(REPLAY_BINS)
 
 test-unit: all $(UNIT_BINS) $(TOOL_BINS)
 	tests/run.sh --build $(BUILD) unit
-test-parity: all $(TOOL_BINS)
+test-parity: all $(TOOL_BINS) $(KERAS_VENV)/.pins
 	tests/run.sh --build $(BUILD) parity
 test-integration: all
 	tests/run.sh --build $(BUILD) integration
