@@ -154,8 +154,7 @@ def describe_vectorization(layer):
         raise Refuse("layer %s: OOV token %r unsupported (one word)" % (name, oov))
     seen = set()
     for t in vocab:
-        if not t or t in seen or any(ch in t for ch in "\t\n\r") or t != " ".join(t.split(" ")) \
-                or "" in t.split(" "):
+        if not t or t in seen or any(ch in t for ch in WHITESPACE[1:]) or "" in t.split(" "):
             raise Refuse("layer %s: vocabulary term %r unsupported (empty, repeated, or "
                          "not words joined by single spaces)" % (name, t))
         seen.add(t)
