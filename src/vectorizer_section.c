@@ -5,6 +5,8 @@
 #include <cjson/cJSON.h>
 #include <string.h>
 
+#include "tc_spark_section.h"
+
 #define W "vectorizer."
 
 /* The members of a "tfidf" section after "type", in the order they are checked. */
@@ -77,8 +79,8 @@ typedef tc_status (*section_parser)(const tc_mjson *r, const cJSON *v, tc_vector
                                     char *err);
 
 /* "type" -> parser; index i is tc_vectorizer_kind i. */
-static const char *const TYPES[] = {"tfidf"};
-static const section_parser PARSERS[] = {parse_tfidf};
+static const char *const TYPES[] = {"tfidf", "spark"};
+static const section_parser PARSERS[] = {parse_tfidf, tc_spark_section_parse};
 #define N_KINDS (sizeof TYPES / sizeof *TYPES)
 _Static_assert(N_KINDS == sizeof PARSERS / sizeof *PARSERS, "a parser per type");
 
