@@ -1,0 +1,266 @@
+"""Spark parity suite: trains Spark ML pipelines on the shared corpora in one local Spark
+session, exports each with the Spark exporter, and compares `textclf predict` with Spark's
+own transform (probability, or rawPrediction for LinearSVC) on IMDB test and
+tests/parity/unicode_torture.txt: labels must agree on every text and values within 1e-9.
+Also checks the exporter's refusals and re-derives from the JVM the lowercase exceptions
+the C tokenizer hard-codes (tc_spark_tokenizer.h).
+
+  python tests/parity/spark_parity.py --build build --data ../shared/data [--train N]
+
+Run with the Python of `make venv-spark` (pyspark pinned in requirements-spark.txt).
+Prints PASS/FAIL lines as tests/run.sh counts them; exit status 1 on any failure.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "python"))
+
+from textclf.export import spark as sx  # noqa: E402
+from textclf.export._base import Refuse  # noqa: E402
+
+TOL = 1e-9
+failures = []
+
+
+def report(ok, name, detail):
+    print("%s spark_parity/%s: %s" % ("PASS" if ok else "FAIL", name, detail), flush=True)
+    if not ok:
+        failures.append(name)
+
+
+def read_tsv(path, limit=None):
+    rows = []
+    with open(path, encoding="utf-8", newline="\n") as f:
+        next(f)
+        for line in f:
+            lab, _, text = line.rstrip("\n").partition("\t")
+            rows.append((lab, text))
+            if limit and len(rows) >= limit:
+                break
+    return rows
+
+
+def pipelines():
+    from pyspark.ml import Pipeline
+    from pyspark.ml.classification import LinearSVC, LogisticRegression, NaiveBayes
+    from pyspark.ml.feature import (CountVectorizer, HashingTF, IDF, IndexToString, NGram,
+                                    Normalizer, RegexTokenizer, StopWordsRemover,
+                                    StringIndexer, Tokenizer)
+    si = lambda: StringIndexer(inputCol="label", outputCol="y", stringOrderType="alphabetAsc")
+    tok = lambda: Tokenizer(inputCol="text", outputCol="tok")
+    rtok = lambda **kw: RegexTokenizer(inputCol="text", outputCol="tok", **kw)
+    return [
+        ("tok_hash_idf_lr_binomial", "imdb", Pipeline(stages=[
+            si(), tok(), HashingTF(inputCol="tok", outputCol="tf", numFeatures=1 << 18),
+            IDF(inputCol="tf", outputCol="f"),
+            LogisticRegression(featuresCol="f", labelCol="y", maxIter=30, regParam=1e-3)])),
+        ("regex_stop_count_idf_l2_lr_multinomial2", "imdb", Pipeline(stages=[
+            si(), rtok(minTokenLength=2),
+            StopWordsRemover(inputCol="tok", outputCol="sw"),
+            CountVectorizer(inputCol="sw", outputCol="tf", vocabSize=30000, minDF=2),
+            IDF(inputCol="tf", outputCol="idf", minDocFreq=3),
+            Normalizer(inputCol="idf", outputCol="f", p=2.0),
+            LogisticRegression(featuresCol="f", labelCol="y", family="multinomial", maxIter=30,
+                               regParam=1e-3)])),
+        ("tok_bigram_hash_binary_linearsvc", "imdb", Pipeline(stages=[
+            si(), tok(), NGram(inputCol="tok", outputCol="ng", n=2),
+            HashingTF(inputCol="ng", outputCol="f", numFeatures=1 << 16, binary=True),
+            LinearSVC(featuresCol="f", labelCol="y", maxIter=20, regParam=1e-2)])),
+        ("regex_count_mintf_nb", "imdb", Pipeline(stages=[
+            si(), rtok(),
+            CountVectorizer(inputCol="tok", outputCol="f", vocabSize=20000, minTF=2.0),
+            NaiveBayes(featuresCol="f", labelCol="y", smoothing=1.0)])),
+        ("regex_nolower_len0_hash_l1_lr", "imdb", Pipeline(stages=[
+            si(), rtok(toLowercase=False, minTokenLength=0),
+            HashingTF(inputCol="tok", outputCol="tf", numFeatures=5000),
+            Normalizer(inputCol="tf", outputCol="f", p=1.0),
+            LogisticRegression(featuresCol="f", labelCol="y", maxIter=20)])),
+        ("corpus3_tok_stop_hash_idf_lr_multinomial", "corpus3", Pipeline(stages=[
+            si(), tok(), StopWordsRemover(inputCol="tok", outputCol="sw", caseSensitive=True),
+            HashingTF(inputCol="sw", outputCol="tf", numFeatures=1 << 17),
+            IDF(inputCol="tf", outputCol="f"),
+            LogisticRegression(featuresCol="f", labelCol="y", maxIter=30, regParam=1e-3),
+            IndexToString(inputCol="prediction", outputCol="name",
+                          labels=["imdb", "rt-polarity", "sst2"])])),
+        ("corpus3_tok_count_frac_mintf_idf_nb", "corpus3", Pipeline(stages=[
+            si(), tok(),
+            CountVectorizer(inputCol="tok", outputCol="tf", vocabSize=25000, minTF=0.02,
+                            binary=True),
+            IDF(inputCol="tf", outputCol="f"),
+            NaiveBayes(featuresCol="f", labelCol="y")])),
+    ]
+
+
+def spark_rows(spark, model, plan, texts):
+    df = spark.createDataFrame([(i, t) for i, t in enumerate(texts)], ["_id", "text"])
+    rows = model.transform(df).select("_id", plan.pred_col, plan.out_col).collect()
+    rows.sort(key=lambda r: r[0])
+    return [int(r[1]) for r in rows], [r[2].toArray() for r in rows]
+
+
+def textclf_rows(build, mdir, texts, tmp):
+    path = os.path.join(tmp, "in.txt")
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.writelines(t + "\n" for t in texts)
+    out = subprocess.run([os.path.join(build, "textclf"), "predict", "--model", mdir,
+                          "--threads", "2", "--input", path], capture_output=True, check=False)
+    if out.returncode != 0:
+        raise RuntimeError("textclf predict failed: %s" % out.stderr.decode()[-500:])
+    return [json.loads(ln) for ln in out.stdout.decode("utf-8").splitlines()]
+
+
+def sigma_limit(spark, texts):
+    """Indices of the texts whose U+03A3 Java lowercases by its word-boundary rule unlike
+    the C tokenizer's Final_Sigma rule (the documented limit, tc_spark_tokenizer.h)."""
+    jvm = spark._jvm
+    idx = [i for i, t in enumerate(texts) if "\u03a3" in t]
+    low = jvm.org.apache.commons.lang3.StringUtils.lowerCase(
+        "\n".join(texts[i] for i in idx), jvm.java.util.Locale.ROOT).split("\n")
+    return {i for i, j in zip(idx, low) if j != texts[i].lower()}
+
+
+def compare(name, classes, plan, sp_labels, sp_vals, tc_rows, limit, lowercased):
+    key = "scores" if plan.clf[2] == "rawPrediction" else "probabilities"
+    if len(tc_rows) != len(sp_labels):
+        return False, "row count %d vs Spark's %d" % (len(tc_rows), len(sp_labels))
+    bad_labels, max_d, skipped, limit_d = 0, 0.0, 0, 0.0
+    for i, (lab, vals, row) in enumerate(zip(sp_labels, sp_vals, tc_rows)):
+        d = max(abs(row[key][c] - float(v)) for c, v in zip(classes, vals))
+        if lowercased and i in limit:
+            skipped += 1
+            limit_d = max(limit_d, d)
+            continue
+        if row.get("label") != classes[lab]:
+            bad_labels += 1
+        max_d = max(max_d, d)
+    n = len(tc_rows) - skipped
+    ok = bad_labels == 0 and max_d <= TOL
+    return ok, "%d texts, labels agree %d/%d, max |delta| %.3g (%s); %d final-sigma text(s) " \
+        "set aside (|delta| %.3g there)" % (n, n - bad_labels, n, max_d, key, skipped, limit_d)
+
+
+def check_refusals(spark, df, tmp):
+    from pyspark.ml import Pipeline
+    from pyspark.ml.classification import LogisticRegression, NaiveBayes
+    from pyspark.ml.feature import HashingTF, NGram, RegexTokenizer, StringIndexer, Tokenizer
+    si = StringIndexer(inputCol="label", outputCol="y")
+    cases = [
+        ("pattern", [RegexTokenizer(inputCol="text", outputCol="t", pattern="\\W+")], "pattern"),
+        ("gaps", [RegexTokenizer(inputCol="text", outputCol="t", gaps=False, pattern="\\s+")],
+         "gaps=False"),
+        ("ngram3", [Tokenizer(inputCol="text", outputCol="w"), NGram(inputCol="w", outputCol="t", n=3)],
+         "n=3"),
+        ("nb_bernoulli", [Tokenizer(inputCol="text", outputCol="w"),
+                          HashingTF(inputCol="w", outputCol="t", binary=True, numFeatures=512)],
+         "modelType"),
+        ("threshold", [Tokenizer(inputCol="text", outputCol="w"),
+                       HashingTF(inputCol="w", outputCol="t", numFeatures=512)], "threshold"),
+    ]
+    for name, feats, want in cases:
+        if name == "nb_bernoulli":
+            clf = NaiveBayes(featuresCol="t", labelCol="y", modelType="bernoulli")
+        elif name == "threshold":
+            clf = LogisticRegression(featuresCol="t", labelCol="y", maxIter=3, threshold=0.7)
+        else:
+            feats = feats + [HashingTF(inputCol="t", outputCol="h", numFeatures=512)]
+            clf = LogisticRegression(featuresCol="h", labelCol="y", maxIter=3)
+        model = Pipeline(stages=[si] + feats + [clf]).fit(df)
+        try:
+            sx.write_model(spark, model, os.path.join(tmp, "refused-" + name))
+            report(False, "refuse_" + name, "exported, expected a refusal naming %r" % want)
+        except Refuse as e:
+            report(want in str(e) and "stage" in str(e), "refuse_" + name, str(e))
+
+
+def check_java_lowercase(spark):
+    """The C tokenizer's Java-lowercase exceptions equal what this JVM does."""
+    jvm = spark._jvm
+    cps = [c for c in range(0x110000) if not (0xD800 <= c <= 0xDFFF) and c not in (0x3A3, 0x0A)]
+    low = jvm.org.apache.commons.lang3.StringUtils.lowerCase("\n".join(map(chr, cps)),
+                                                             jvm.java.util.Locale.ROOT).split("\n")
+    diff = sorted(c for c, j in zip(cps, low) if j != chr(c).lower())
+    coded = [0x2C2F, 0xA7C0, 0xA7D0, 0xA7D6, 0xA7D8] + list(range(0x10570, 0x10596))
+    coded = [c for c in coded if chr(c).lower() != chr(c)]
+    report(diff == coded, "java_lowercase_exceptions",
+           "%d code points where Java %s lowercases unlike Python %s" % (
+               len(diff), jvm.java.lang.System.getProperty("java.version"),
+               sys.version.split()[0]))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--data", default=os.path.join(ROOT, "..", "shared", "data"))
+    ap.add_argument("--train", type=int, default=4000, help="training texts per corpus")
+    a = ap.parse_args()
+    t0 = time.time()
+    from pyspark.ml import PipelineModel
+    from pyspark.sql import SparkSession
+    spark = (SparkSession.builder.master("local[2]").appName("textclf-spark-parity")
+             .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+             .config("spark.driver.memory", "2g").getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    imdb_train = read_tsv(os.path.join(a.data, "imdb", "train.tsv"))
+    # a balanced subset: the file is sorted by label
+    neg = [r for r in imdb_train if r[0] == "negative"][: a.train // 2]
+    pos = [r for r in imdb_train if r[0] == "positive"][: a.train // 2]
+    corpora = {"imdb": neg + pos}
+    per = a.train // 3
+    corpora["corpus3"] = (
+        [("imdb", t) for _, t in imdb_train[::7][:per]] +
+        [("sst2", t) for _, t in read_tsv(os.path.join(a.data, "sst2", "train.tsv"), per)] +
+        [("rt-polarity", t) for _, t in read_tsv(os.path.join(a.data, "rt-polarity", "all.tsv"))[:per]])
+    test = [t for _, t in read_tsv(os.path.join(a.data, "imdb", "test.tsv"))]
+    with open(os.path.join(HERE, "unicode_torture.txt"), encoding="utf-8", newline="\n") as f:
+        torture = [ln.rstrip("\n") for ln in f]
+    texts = test + torture
+    print("spark_parity: session and data in %.1f s; %d evaluation texts" % (time.time() - t0, len(texts)))
+    check_java_lowercase(spark)
+    limit = sigma_limit(spark, texts)
+    with tempfile.TemporaryDirectory(prefix="textclf-spark-") as tmp:
+        dfs = {k: spark.createDataFrame(v, ["label", "text"]).cache() for k, v in corpora.items()}
+        for name, corpus, pipe in pipelines():
+            t1 = time.time()
+            try:
+                pdir, mdir = os.path.join(tmp, name + ".spark"), os.path.join(tmp, name)
+                pipe.fit(dfs[corpus]).write().overwrite().save(pdir)
+                model = PipelineModel.load(pdir)   # what the exporter sees: the saved pipeline
+                _, man = sx.write_model(spark, model, mdir)
+                plan = sx.read_pipeline(spark, model)
+                sl, sv = spark_rows(spark, model, plan, texts)
+                rows = textclf_rows(a.build, mdir, texts, tmp)
+                tk = plan.tokenizer
+                lowered = tk["tokenizer"] == "Tokenizer" or tk["to_lowercase"]
+                ok, detail = compare(name, man["classes"], plan, sl, sv, rows, limit, lowered)
+            except (Refuse, RuntimeError) as e:
+                ok, detail = False, "%s: %s" % (type(e).__name__, e)
+            report(ok, name, "%s; %.1f s" % (detail, time.time() - t1))
+        # the command line once, as a user runs it, with --labels
+        t1 = time.time()
+        out = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "export_spark.py"),
+                              "--pipeline", os.path.join(tmp, "tok_hash_idf_lr_binomial.spark"),
+                              "--out", os.path.join(tmp, "cli"), "--labels", "0=neg,1=pos"],
+                             capture_output=True, text=True)
+        chk = subprocess.run([os.path.join(a.build, "textclf"), "check", "--model",
+                              os.path.join(tmp, "cli")], capture_output=True, text=True)
+        classes = json.load(open(os.path.join(tmp, "cli", "manifest.json")))["classes"] \
+            if out.returncode == 0 else None
+        report(out.returncode == 0 and chk.returncode == 0 and classes == ["neg", "pos"],
+               "export_spark_cli", "exit %d, textclf check exit %d, classes %s; %.1f s %s" % (
+                   out.returncode, chk.returncode, classes, time.time() - t1,
+                   (out.stderr + chk.stderr)[-300:]))
+        check_refusals(spark, dfs["imdb"].limit(200), tmp)
+    spark.stop()
+    print("spark_parity: %d failures, %.1f s in all" % (len(failures), time.time() - t0))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
