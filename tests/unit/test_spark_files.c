@@ -84,7 +84,7 @@ static void test_count_vectorizer(void)
     /* tokens: a, b, b, "", "", a, c, A -> a:3 b:2 "":2 (all >= minTF 2); c unknown */
     const char *doc = "a b b   a c A";
     TC_CHECK(tc_spark_vectorizer_transform(v, s, doc, strlen(doc), &x, err) == TC_OK, "%s", err);
-    double a = 3 * 2.0, b = 2 * 0.5, e = 1 * 1.0, n = sqrt(a * a + b * b + e * e);
+    double a = 3 * 2.0, b = 2 * 0.5, e = 2 * 1.0, n = sqrt(a * a + b * b + e * e);
     TC_CHECK(x.nnz == 3 && x.index[0] == 0 && x.index[1] == 1 && x.index[2] == 2, "columns");
     if (x.nnz == 3) {
         TC_CHECK_NEAR(x.value[0], a / n, 1e-15);
