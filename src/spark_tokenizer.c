@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "spark_wordclass_table.h"
 #include "tc_unicode.h"
 #include "tc_utf8.h"
 
@@ -43,32 +44,111 @@ size_t tc_spark_java_lower(uint32_t cp, uint32_t out[3])
     return tc_uni_lower(cp, out);
 }
 
-/* Final_Sigma for the U+03A3 at in[i..i+2) (Python's rule; see the header). */
+static int wordclass(uint32_t cp)
+{
+    if (cp == 0xADu)  /* in $mid_word by name, which wins over $_ignore_'s [:Cf:] */
+        return TC_JWC_MIDW;
+    size_t lo = 0, hi = tc_java_wordclass_n;  /* the last start <= cp */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (tc_java_wordclass_start[mid] <= cp)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return tc_java_wordclass_class[lo];
+}
+
+/* The rules' $mid_word (between two letters) and $mid_num (between two digits). */
+static bool mid_word(uint32_t c, int k) { return k == TC_JWC_MIDW || c == '"' || c == '\'' || c == '.'; }
+static bool mid_num(uint32_t c) { return c == '"' || c == '\'' || c == ',' || c == 0x66Bu || c == '.'; }
+
+/* The code point before byte offset *i (moved to its start), or UINT32_MAX at 0. */
+static uint32_t prev_cp(const char *in, size_t len, size_t *i)
+{
+    if (*i == 0)
+        return UINT32_MAX;
+    size_t j = *i;
+    do
+        j--;
+    while (j > 0 && ((unsigned char)in[j] & 0xC0u) == 0x80u);
+    *i = j;
+    return tc_utf8_next(in, len, &j);
+}
+
+/* The next non-ignorable code point and its class, stepping by dir (-1 or +1) from byte
+ * offset *i (backward: the one before *i; forward: the one at *i); UINT32_MAX at an end. */
+static uint32_t step(const char *in, size_t len, size_t *i, int dir, int *k)
+{
+    for (;;) {
+        uint32_t c;
+        if (dir < 0) {
+            c = prev_cp(in, len, i);
+        } else {
+            if (*i >= len)
+                return UINT32_MAX;
+            c = tc_utf8_next(in, len, i);
+        }
+        if (c == UINT32_MAX)
+            return c;
+        *k = wordclass(c);
+        if ((*k & 7) != TC_JWC_IGN || (*k & TC_JWC_CASED))  /* a cased ignorable counts */
+            return c;
+    }
+}
+
+/* Whether a cased code point lies in Java's word around the sigma, on one side: from byte
+ * offset `from` in direction dir, through letters and digits, and through a $mid_word
+ * between two letters or a $mid_num between two digits (Java 17's word BreakIterator
+ * rules), past ignorables ([:Mn:][:Me:][:Cf:]). */
+static bool cased_in_word(const char *in, size_t len, size_t from, int dir)
+{
+    size_t i = from;
+    int near = TC_JWC_LET, k = 0;  /* the sigma is a letter */
+    for (;;) {
+        uint32_t c = step(in, len, &i, dir, &k);
+        if (c == UINT32_MAX)
+            return false;
+        const int cls = k & 7;
+        if (dir < 0 && c > 0xFFFFu)  /* Java's iterator breaks after a surrogate pair */
+            return false;
+        if (cls == TC_JWC_IGN && dir < 0) {
+            /* ignorables belong to the character before them: in the word only when
+             * that is a letter or digit */
+            size_t j = i;
+            int pk = 0;
+            uint32_t d = step(in, len, &j, dir, &pk);
+            while (d != UINT32_MAX && (pk & 7) == TC_JWC_IGN)
+                d = step(in, len, &j, dir, &pk);
+            if (d == UINT32_MAX || d > 0xFFFFu ||
+                ((pk & 7) != TC_JWC_LET && (pk & 7) != TC_JWC_DGT))
+                return false;
+        }
+        if (cls == TC_JWC_LET || cls == TC_JWC_DGT || cls == TC_JWC_IGN) {
+            if (k & TC_JWC_CASED)
+                return true;
+            if (cls != TC_JWC_IGN)
+                near = cls;
+            continue;
+        }
+        /* a middle character joins only between two of a kind */
+        size_t j = i;
+        int far = 0;
+        uint32_t d = step(in, len, &j, dir, &far);
+        far &= 7;
+        bool joins = d != UINT32_MAX &&
+                     ((near == TC_JWC_LET && far == TC_JWC_LET && mid_word(c, cls)) ||
+                      (near == TC_JWC_DGT && far == TC_JWC_DGT && mid_num(c)));
+        if (!joins)
+            return false;
+    }
+}
+
+/* Java's Final_Cased for the U+03A3 at in[i..i+2): within the word around it (Java's word
+ * boundaries), a cased letter before it and none after it. */
 static bool final_sigma(const char *in, size_t len, size_t i)
 {
-    size_t j = i;
-    uint32_t c = 0;
-    bool found = false;
-    while (j > 0) {
-        do
-            j--;
-        while (j > 0 && ((unsigned char)in[j] & 0xC0u) == 0x80u);
-        size_t p = j;
-        c = tc_utf8_next(in, len, &p);
-        if (!tc_uni_is_case_ignorable(c)) {
-            found = true;
-            break;
-        }
-    }
-    if (!found || !tc_uni_is_cased(c))
-        return false;
-    j = i + 2;
-    while (j < len) {
-        c = tc_utf8_next(in, len, &j);
-        if (!tc_uni_is_case_ignorable(c))
-            return !tc_uni_is_cased(c);
-    }
-    return true;
+    return cased_in_word(in, len, i, -1) && !cased_in_word(in, len, i + 2, +1);
 }
 
 static bool reserve(void **p, size_t *cap, size_t need, size_t elem)

@@ -116,34 +116,19 @@ def textclf_rows(build, mdir, texts, tmp):
     return [json.loads(ln) for ln in out.stdout.decode("utf-8").splitlines()]
 
 
-def sigma_limit(spark, texts):
-    """Indices of the texts whose U+03A3 Java lowercases by its word-boundary rule unlike
-    the C tokenizer's Final_Sigma rule (the documented limit, tc_spark_tokenizer.h)."""
-    jvm = spark._jvm
-    idx = [i for i, t in enumerate(texts) if "\u03a3" in t]
-    low = jvm.org.apache.commons.lang3.StringUtils.lowerCase(
-        "\n".join(texts[i] for i in idx), jvm.java.util.Locale.ROOT).split("\n")
-    return {i for i, j in zip(idx, low) if j != texts[i].lower()}
-
-
-def compare(name, classes, plan, sp_labels, sp_vals, tc_rows, limit, lowercased):
+def compare(name, classes, plan, sp_labels, sp_vals, tc_rows):
     key = "scores" if plan.clf[2] == "rawPrediction" else "probabilities"
     if len(tc_rows) != len(sp_labels):
         return False, "row count %d vs Spark's %d" % (len(tc_rows), len(sp_labels))
-    bad_labels, max_d, skipped, limit_d = 0, 0.0, 0, 0.0
-    for i, (lab, vals, row) in enumerate(zip(sp_labels, sp_vals, tc_rows)):
-        d = max(abs(row[key][c] - float(v)) for c, v in zip(classes, vals))
-        if lowercased and i in limit:
-            skipped += 1
-            limit_d = max(limit_d, d)
-            continue
+    bad_labels, max_d = 0, 0.0
+    for lab, vals, row in zip(sp_labels, sp_vals, tc_rows):
+        max_d = max([max_d] + [abs(row[key][c] - float(v)) for c, v in zip(classes, vals)])
         if row.get("label") != classes[lab]:
             bad_labels += 1
-        max_d = max(max_d, d)
-    n = len(tc_rows) - skipped
+    n = len(tc_rows)
     ok = bad_labels == 0 and max_d <= TOL
-    return ok, "%d texts, labels agree %d/%d, max |delta| %.3g (%s); %d final-sigma text(s) " \
-        "set aside (|delta| %.3g there)" % (n, n - bad_labels, n, max_d, key, skipped, limit_d)
+    return ok, "%d texts, labels agree %d/%d, max |delta| %.3g (%s)" % (
+        n, n - bad_labels, n, max_d, key)
 
 
 def check_refusals(spark, df, tmp):
@@ -179,6 +164,50 @@ def check_refusals(spark, df, tmp):
             report(want in str(e) and "stage" in str(e), "refuse_" + name, str(e))
 
 
+def sigma_strings(n, seed=15):
+    """Short random strings around U+03A3: letters cased and not, digits, the word rules'
+    middle characters, ignorables (cased ones too), ideographs, kana, spaces."""
+    import random
+    rnd = random.Random(seed)
+    pool = list("ΣΣΣΑαΩωΆάAaZz19٣") + ["\u2168", "\u00aa", "\u02b0", "\u24d0", "\u0345",
+                                        "\u0301", "\u200d", "\u00ad", "\U0001d400", "\u01c5",
+                                        "中", "あ", "ア", "_", "\u203f", "-", "\u2010", "\u2027",
+                                        '"', "'", ".", ",", ":", "\u00b7", "\u2019", "\u066b",
+                                        "#", "$", "%", " ", "\u00a0", "!"]
+    return ["".join(rnd.choice(pool) for _ in range(rnd.randint(1, 8))) for _ in range(n)]
+
+
+def check_tokenizers(spark, build, texts, tmp, suffix, allowed):
+    """Spark's Tokenizer and RegexTokenizer token lists against the C family's
+    (build/tools/spark_tokdump), text by text."""
+    from pyspark.ml.feature import RegexTokenizer, Tokenizer
+    path = os.path.join(tmp, "tok.txt")
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.writelines(t + "\n" for t in texts)
+    df = spark.createDataFrame([(i, t) for i, t in enumerate(texts)], ["_id", "text"])
+    for name, stage, args in [
+            ("Tokenizer", Tokenizer(inputCol="text", outputCol="t"), ["-k", "tokenizer"]),
+            ("RegexTokenizer_len0", RegexTokenizer(inputCol="text", outputCol="t", minTokenLength=0),
+             ["-k", "regex", "-m", "0"]),
+            ("RegexTokenizer_nolower_len2", RegexTokenizer(inputCol="text", outputCol="t",
+                                                           toLowercase=False, minTokenLength=2),
+             ["-k", "regex", "-l", "0", "-m", "2"])]:
+        rows = stage.transform(df).select("_id", "t").collect()
+        rows.sort(key=lambda r: r[0])
+        with open(path, "rb") as f:
+            out = subprocess.run([os.path.join(build, "tools", "spark_tokdump")] + args, stdin=f,
+                                 capture_output=True, check=False).stdout.decode("utf-8")
+        mine = [ln.split("\t") for ln in out.split("\n")[:-1]]
+        bad = [i for i, (r, m) in enumerate(zip(rows, mine))
+               if m[0] != str(len(r[1])) or m[1:] != list(r[1])]
+        if len(mine) != len(rows):
+            bad = ["line count %d vs %d" % (len(mine), len(rows))]
+        report(len(bad) <= allowed and all(isinstance(b, int) for b in bad),
+               "tokens_" + name + suffix, "%d texts, %d differ (allowed %d)%s" % (
+                   len(texts), len(bad), allowed, "; first: %r" % texts[bad[0]] if bad and
+                   isinstance(bad[0], int) else ""))
+
+
 def check_java_lowercase(spark):
     """The C tokenizer's Java-lowercase exceptions equal what this JVM does."""
     jvm = spark._jvm
@@ -199,6 +228,7 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--data", default=os.path.join(ROOT, "..", "shared", "data"))
     ap.add_argument("--train", type=int, default=4000, help="training texts per corpus")
+    ap.add_argument("--tokens-only", action="store_true", help="only the tokenizer comparison")
     a = ap.parse_args()
     t0 = time.time()
     from pyspark.ml import PipelineModel
@@ -223,8 +253,16 @@ def main():
     texts = test + torture
     print("spark_parity: session and data in %.1f s; %d evaluation texts" % (time.time() - t0, len(texts)))
     check_java_lowercase(spark)
-    limit = sigma_limit(spark, texts)
     with tempfile.TemporaryDirectory(prefix="textclf-spark-") as tmp:
+        check_tokenizers(spark, a.build, texts, tmp, "", 0)
+        # Adversarial: Java decides final sigma with its word BreakIterator, which the C
+        # tokenizer follows for letters, digits, the middle characters and ignorables;
+        # the iterator's handling of surrogate pairs and of some ignorables next to them
+        # is not reproduced: 29 of these 20,000 strings differ (measured with Java
+        # 17.0.15); more is a regression.
+        check_tokenizers(spark, a.build, sigma_strings(20000), tmp, "_sigma_strings", 29)
+        if a.tokens_only:
+            return 1 if failures else 0
         dfs = {k: spark.createDataFrame(v, ["label", "text"]).cache() for k, v in corpora.items()}
         for name, corpus, pipe in pipelines():
             t1 = time.time()
@@ -236,9 +274,7 @@ def main():
                 plan = sx.read_pipeline(spark, model)
                 sl, sv = spark_rows(spark, model, plan, texts)
                 rows = textclf_rows(a.build, mdir, texts, tmp)
-                tk = plan.tokenizer
-                lowered = tk["tokenizer"] == "Tokenizer" or tk["to_lowercase"]
-                ok, detail = compare(name, man["classes"], plan, sl, sv, rows, limit, lowered)
+                ok, detail = compare(name, man["classes"], plan, sl, sv, rows)
             except (Refuse, RuntimeError) as e:
                 ok, detail = False, "%s: %s" % (type(e).__name__, e)
             report(ok, name, "%s; %.1f s" % (detail, time.time() - t1))
