@@ -46,6 +46,8 @@ export PYTHON
 # the venv of `make venv` (the newest scikit-learn from PyPI, the wheel installed).
 SYS_PYTHON=${SYS_PYTHON:-/usr/bin/python3}
 VENV=${VENV:-$BUILD/venv}
+# The Spark suite's venv, as the Makefile names it (make venv-spark).
+SPARK_VENV=${SPARK_VENV:-$HOME/.cache/textclf/venv-spark-$(sha256sum requirements-spark.txt | cut -c1-12)}
 
 # Seconds a single program may run (generous: the machine may be shared and slow).
 suite_timeout() {
@@ -161,7 +163,7 @@ for s in "${suites[@]}"; do
     spark)
       # Spark parity (tests/parity/spark_parity.py) under the pyspark venv of
       # `make venv-spark` (SPARK_VENV, exported by the Makefile).
-      if [ -n "${SPARK_VENV:-}" ] && [ -x "$SPARK_VENV/bin/python" ]; then
+      if [ -x "$SPARK_VENV/bin/python" ]; then
         run_prog spark spark/spark_parity "$SPARK_VENV/bin/python" tests/parity/spark_parity.py \
           --build "$BUILD" --data "$TEXTCLF_DATA"
       else

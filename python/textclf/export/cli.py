@@ -13,6 +13,7 @@ frameworks:
   sklearn    scikit-learn: TfidfVectorizer (or CountVectorizer + TfidfTransformer) with
              LogisticRegression, LinearSVC, SGDClassifier, MultinomialNB or SVC; or a model
              trained by libsvm's svm-train (textclf-export sklearn --help)
+  spark      a saved Spark ML PipelineModel (textclf-export spark --help; needs pyspark)
 """
 
 
@@ -22,6 +23,9 @@ def main(argv=None):
         sys.stdout.write(USAGE)
         return 0 if argv else 2
     framework, rest = argv[0], argv[1:]
+    if framework == "spark":
+        from . import spark as exporter  # imports pyspark only when it runs
+        return exporter.main(rest, prog="textclf-export spark")
     if framework == "sklearn":
         from . import sklearn as exporter  # imports scikit-learn: only when asked for
         return exporter.main(rest, prog="textclf-export sklearn")
