@@ -234,7 +234,8 @@ def main():
     from pyspark.ml import PipelineModel
     from pyspark.sql import SparkSession
     spark = (SparkSession.builder.master("local[2]").appName("textclf-spark-parity")
-             .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+             .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+             .config("spark.sql.shuffle.partitions", "2")
              .config("spark.driver.memory", "2g").getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     imdb_train = read_tsv(os.path.join(a.data, "imdb", "train.tsv"))
@@ -291,7 +292,7 @@ def main():
         report(out.returncode == 0 and chk.returncode == 0 and classes == ["neg", "pos"],
                "export_spark_cli", "exit %d, textclf check exit %d, classes %s; %.1f s %s" % (
                    out.returncode, chk.returncode, classes, time.time() - t1,
-                   (out.stderr + chk.stderr)[-300:]))
+                   (out.stderr + chk.stderr)[-300:] if out.returncode or chk.returncode else ""))
         check_refusals(spark, dfs["imdb"].limit(200), tmp)
     spark.stop()
     print("spark_parity: %d failures, %.1f s in all" % (len(failures), time.time() - t0))

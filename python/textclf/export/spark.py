@@ -412,7 +412,8 @@ def parse_args(argv=None, prog=PROG):
 def session():
     from pyspark.sql import SparkSession
     return (SparkSession.builder.master("local[1]").appName("textclf-export")
-            .config("spark.ui.enabled", "false").getOrCreate())
+            .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+            .getOrCreate())
 
 
 def main(argv=None, prog=PROG):
