@@ -16,8 +16,8 @@ struct cJSON;  /* <cjson/cJSON.h> */
 /* Reads the members after "type" into out->spark, out->n_features, out->stop_words,
  * out->spark_vocabulary and out->spark_idf. Refuses (TC_EFORMAT, naming the manifest
  * and the member) a missing, mistyped or unsupported member: a tokenizer other than
- * "Tokenizer" or "RegexTokenizer", a RegexTokenizer pattern other than "\\s+" or gaps
- * false, ngram other than 1 or 2, tf other than "HashingTF" or "CountVectorizer", a
+ * "Tokenizer" or "RegexTokenizer", an empty RegexTokenizer pattern (other patterns are
+ * checked when the vectorizer compiles them: tc_spark_regex.h), ngram other than 1 or 2, tf other than "HashingTF" or "CountVectorizer", a
  * hash other than Spark's, norm_p other than null, 1 or 2, and files not listed. */
 tc_status tc_spark_section_parse(const tc_mjson *r, const struct cJSON *v,
                                  tc_vectorizer_section *out, char *err);

@@ -29,8 +29,9 @@
  *    and unicode_torture.txt).
  *  - minTokenLength counts UTF-16 code units (a code point above U+FFFF counts 2).
  *
- * Other RegexTokenizer patterns and gaps = false are refused by the exporter (a PCRE2
- * family would be their home). Every token points into the scratch's lowercased copy of
+ * Other RegexTokenizer patterns, and gaps = false, are matched with PCRE2 on the
+ * lowercased text (tc_spark_regex.h, which refuses what Java and PCRE2 read differently).
+ * Every token points into the scratch's lowercased copy of
  * the text. Input that is not valid UTF-8 is TC_EINPUT with the byte offset; more than
  * 2^31 bytes TC_ETOOBIG.
  */
@@ -44,13 +45,20 @@
 
 typedef enum tc_spark_tokenizer_kind {
     TC_SPARK_TOKENIZER = 0,
-    TC_SPARK_REGEX_GAPS
+    TC_SPARK_REGEX_GAPS,  /* RegexTokenizer, pattern "\\s+", gaps = true: hand-written */
+    TC_SPARK_REGEX_PCRE2  /* RegexTokenizer, any other pattern or gaps (tc_spark_regex.h) */
 } tc_spark_tokenizer_kind;
+
+struct tc_spark_regex;
 
 typedef struct tc_spark_tokenizer_options {
     tc_spark_tokenizer_kind kind;
     bool lowercase;             /* TC_SPARK_TOKENIZER: always true */
-    uint32_t min_token_length;  /* TC_SPARK_REGEX_GAPS only; 0 keeps empty tokens */
+    uint32_t min_token_length;  /* RegexTokenizer kinds; 0 keeps empty tokens */
+    bool gaps;                  /* TC_SPARK_REGEX_PCRE2: split on matches, or the matches */
+    /* TC_SPARK_REGEX_PCRE2: the compiled pattern, borrowed: its owner (the Spark
+     * vectorizer) outlives every use of these options */
+    const struct tc_spark_regex *regex;
 } tc_spark_tokenizer_options;
 
 extern const tc_tokenizer_ops tc_spark_tokenizer;

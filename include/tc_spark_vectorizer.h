@@ -31,7 +31,9 @@
 typedef enum tc_spark_tf { TC_SPARK_TF_HASHING = 0, TC_SPARK_TF_COUNT } tc_spark_tf;
 
 typedef struct tc_spark_vectorizer_config {
-    tc_spark_tokenizer_options tokenizer;
+    tc_spark_tokenizer_options tokenizer;   /* tokenizer.regex is set by load */
+    const char *pattern;   /* TC_SPARK_REGEX_PCRE2: the pattern (NUL-terminated), read by
+                              load only */
     unsigned ngram;        /* 1 (no NGram stage) or 2 */
     tc_spark_tf tf;
     uint32_t n_features;   /* hashing: numFeatures (1..2^31-1); count: the vocabulary size */

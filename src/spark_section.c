@@ -14,7 +14,7 @@ static tc_status fail_member(const tc_mjson *r, const char *key, const char *wan
 
 /* "tokenizer" and, for RegexTokenizer, its parameters. */
 static tc_status parse_tokenizer(const tc_mjson *r, const cJSON *v, tc_spark_tokenizer_options *o,
-                                 char *err)
+                                 const char **pattern_out, char *err)
 {
     static const char *const kinds[] = {"Tokenizer", "RegexTokenizer"};
     size_t k = 0;
@@ -27,15 +27,16 @@ static tc_status parse_tokenizer(const tc_mjson *r, const cJSON *v, tc_spark_tok
         o->lowercase = true;
         return TC_OK;
     }
-    o->kind = TC_SPARK_REGEX_GAPS;
-    bool gaps = false;
-    if ((st = tc_mjson_exact(r, v, W, "pattern", "\\s+", err)) != TC_OK ||
-        (st = tc_mjson_bool(r, v, W, "gaps", &gaps, err)) != TC_OK ||
+    const char *pattern = NULL;
+    if ((st = tc_mjson_string(r, v, W, "pattern", &pattern, err)) != TC_OK ||
+        (st = tc_mjson_bool(r, v, W, "gaps", &o->gaps, err)) != TC_OK ||
         (st = tc_mjson_bool(r, v, W, "to_lowercase", &o->lowercase, err)) != TC_OK)
         return st;
-    if (!gaps)
-        return fail_member(r, "gaps", "true (matching tokens with the pattern is not supported)",
-                           err);
+    if (pattern[0] == '\0')
+        return fail_member(r, "pattern", "a non-empty regular expression", err);
+    /* the default pattern splits by the hand-written path; any other through PCRE2 */
+    o->kind = strcmp(pattern, "\\s+") == 0 && o->gaps ? TC_SPARK_REGEX_GAPS : TC_SPARK_REGEX_PCRE2;
+    *pattern_out = o->kind == TC_SPARK_REGEX_PCRE2 ? pattern : NULL;
     const cJSON *m = tc_mjson_member(r, v, W, "min_token_length", &st, err);
     size_t ml = 0;
     if (m == NULL)
@@ -92,7 +93,7 @@ tc_status tc_spark_section_parse(const tc_mjson *r, const cJSON *v, tc_vectorize
     memset(c, 0, sizeof *c);
     tc_status st;
     size_t nf = 0, ng = 0;
-    if ((st = parse_tokenizer(r, v, &c->tokenizer, err)) != TC_OK ||
+    if ((st = parse_tokenizer(r, v, &c->tokenizer, &c->pattern, err)) != TC_OK ||
         (st = optional_file(r, v, "stop_words", &out->stop_words, err)) != TC_OK)
         return st;
     const cJSON *j = tc_mjson_member(r, v, W, "ngram", &st, err);

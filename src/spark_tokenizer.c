@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "spark_wordclass_table.h"
+#include "tc_spark_regex.h"
 #include "tc_unicode.h"
 #include "tc_utf8.h"
 
@@ -19,6 +20,7 @@ typedef struct spark_scratch {
     size_t buf_cap;
     tc_token *tokens;
     size_t tok_cap;
+    tc_spark_regex_scratch *re;  /* made at the first PCRE2 use */
 } spark_scratch;
 
 static void *scratch_new(void) { return calloc(1, sizeof(spark_scratch)); }
@@ -30,6 +32,7 @@ static void scratch_free(void *p)
         return;
     free(s->buf);
     free(s->tokens);
+    tc_spark_regex_scratch_free(s->re);
     free(s);
 }
 
@@ -212,6 +215,9 @@ static size_t utf16_len(const char *t, size_t n)
     return u;
 }
 
+static tc_status finish(const tc_spark_tokenizer_options *opt, spark_scratch *s, size_t count,
+                        tc_token_list *out);
+
 static tc_status tokenize(const void *options, void *scratch, const char *text, size_t len,
                           tc_token_list *out, char *err)
 {
@@ -229,8 +235,18 @@ static tc_status tokenize(const void *options, void *scratch, const char *text, 
         return tc_fail(err, TC_ENOMEM, "out of memory");
     const size_t n = lower_into(s, text, len, lower);
     memset(s->buf + n, 0, TC_TOKEN_PAD);
+    size_t count = 0;
+    if (opt->kind == TC_SPARK_REGEX_PCRE2) {
+        if (s->re == NULL && (s->re = tc_spark_regex_scratch_new()) == NULL)
+            return tc_fail(err, TC_ENOMEM, "out of memory");
+        tc_status st = tc_spark_regex_tokens(opt->regex, s->re, s->buf, n, opt->gaps, s->tokens,
+                                             &count, err);
+        if (st != TC_OK)
+            return st;
+        return finish(opt, s, count, out);
+    }
     const bool runs = opt->kind == TC_SPARK_REGEX_GAPS;  /* "\\s+" vs "\\s" */
-    size_t count = 0, start = 0, i = 0;
+    size_t start = 0, i = 0;
     bool any_sep = false;
     while (i < n) {
         if (!is_java_space((unsigned char)s->buf[i])) {
@@ -249,7 +265,14 @@ static tc_status tokenize(const void *options, void *scratch, const char *text, 
     if (any_sep)  /* String.split drops trailing empty strings; no match keeps the text */
         while (count > 0 && s->tokens[count - 1].len == 0)
             count--;
-    if (runs && opt->min_token_length > 0) {
+    return finish(opt, s, count, out);
+}
+
+/* RegexTokenizer's minTokenLength filter, then the list. */
+static tc_status finish(const tc_spark_tokenizer_options *opt, spark_scratch *s, size_t count,
+                        tc_token_list *out)
+{
+    if (opt->kind != TC_SPARK_TOKENIZER && opt->min_token_length > 0) {
         size_t k = 0;
         for (size_t t = 0; t < count; t++)
             if (utf16_len(s->buf + s->tokens[t].off, s->tokens[t].len) >= opt->min_token_length)

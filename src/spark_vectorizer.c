@@ -12,12 +12,14 @@
 
 #include "tc_murmur3.h"
 #include "tc_spark_files.h"
+#include "tc_spark_regex.h"
 
 struct tc_spark_vectorizer {
     tc_spark_vectorizer_config cfg;
     tc_spark_terms *vocab;   /* count only */
     tc_spark_terms *stop;    /* NULL: no StopWordsRemover */
     double *idf;             /* NULL: no IDFModel */
+    tc_spark_regex *regex;   /* TC_SPARK_REGEX_PCRE2 */
 };
 
 struct tc_spark_vectorizer_scratch {
@@ -59,8 +61,11 @@ static tc_status check_config(const tc_spark_vectorizer_config *c, char *err)
         return tc_fail(err, TC_EFORMAT, "minTF must be a finite number >= 0");
     if (c->norm_p > 2)
         return tc_fail(err, TC_EFORMAT, "Normalizer p = %u (supported: 1, 2)", c->norm_p);
-    if (c->tokenizer.kind != TC_SPARK_TOKENIZER && c->tokenizer.kind != TC_SPARK_REGEX_GAPS)
+    if (c->tokenizer.kind != TC_SPARK_TOKENIZER && c->tokenizer.kind != TC_SPARK_REGEX_GAPS &&
+        c->tokenizer.kind != TC_SPARK_REGEX_PCRE2)
         return tc_fail(err, TC_EFORMAT, "unknown Spark tokenizer %d", (int)c->tokenizer.kind);
+    if (c->tokenizer.kind == TC_SPARK_REGEX_PCRE2 && c->pattern == NULL)
+        return tc_fail(err, TC_EFORMAT, "RegexTokenizer without a pattern");
     return TC_OK;
 }
 
@@ -79,7 +84,13 @@ tc_status tc_spark_vectorizer_load(const tc_spark_vectorizer_config *cfg, const 
     if (v == NULL)
         return tc_fail(err, TC_ENOMEM, "out of memory");
     v->cfg = *cfg;
-    if (vocab != NULL) {
+    v->cfg.pattern = NULL;
+    v->cfg.tokenizer.regex = NULL;
+    if (cfg->tokenizer.kind == TC_SPARK_REGEX_PCRE2) {
+        st = tc_spark_regex_compile(cfg->pattern, strlen(cfg->pattern), &v->regex, err);
+        v->cfg.tokenizer.regex = v->regex;
+    }
+    if (st == TC_OK && vocab != NULL) {
         st = tc_spark_terms_parse(vocab_name, vocab, vocab_len, &v->vocab, err);
         if (st == TC_OK && tc_spark_terms_count(v->vocab) != cfg->n_features)
             st = tc_fail(err, TC_EFORMAT, "%s has %zu terms but n_features is %u", vocab_name,
@@ -104,6 +115,7 @@ void tc_spark_vectorizer_free(tc_spark_vectorizer **v)
     tc_spark_terms_free(&(*v)->vocab);
     tc_spark_terms_free(&(*v)->stop);
     free((*v)->idf);
+    tc_spark_regex_free(&(*v)->regex);
     free(*v);
     *v = NULL;
 }

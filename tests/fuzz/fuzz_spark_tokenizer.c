@@ -14,8 +14,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    tc_spark_tokenizer_options o = {(data[0] & 1u) ? TC_SPARK_REGEX_GAPS : TC_SPARK_TOKENIZER,
-                                    (data[0] & 2u) != 0, (uint32_t)((data[0] >> 2) & 3u)};
+    tc_spark_tokenizer_options o = {.kind = (data[0] & 1u) ? TC_SPARK_REGEX_GAPS : TC_SPARK_TOKENIZER,
+                                    .lowercase = (data[0] & 2u) != 0,
+                                    .min_token_length = (uint32_t)((data[0] >> 2) & 3u)};
     void *s = tc_spark_tokenizer.scratch_new();
     if (s == NULL)
         return 0;

@@ -71,8 +71,9 @@ static void test_count_vectorizer(void)
 {
     const char *vocab = "textclf-spark-terms\t1\t3\na\nb\n\n";
     const char *idf = "textclf-spark-idf\t1\t3\n2.0\n0.5\n1.0\n";
-    tc_spark_vectorizer_config c = {{TC_SPARK_TOKENIZER, true, 0}, 1, TC_SPARK_TF_COUNT, 3, false,
-                                    2.0, 2};
+    tc_spark_vectorizer_config c = {.tokenizer = {.kind = TC_SPARK_TOKENIZER, .lowercase = true},
+                                    .ngram = 1, .tf = TC_SPARK_TF_COUNT, .n_features = 3,
+                                    .min_tf = 2.0, .norm_p = 2};
     tc_spark_vectorizer *v = NULL;
     char err[TC_ERR_LEN];
     TC_CHECK(tc_spark_vectorizer_load(&c, "terms.txt", vocab, strlen(vocab), NULL, NULL, 0, "idf.txt",

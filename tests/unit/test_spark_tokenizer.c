@@ -12,7 +12,7 @@
 static const char *toks(tc_spark_tokenizer_kind kind, bool lower, uint32_t minlen,
                         const char *text, char *buf, size_t cap)
 {
-    tc_spark_tokenizer_options o = {kind, lower, minlen};
+    tc_spark_tokenizer_options o = {.kind = kind, .lowercase = lower, .min_token_length = minlen};
     void *s = tc_spark_tokenizer.scratch_new();
     tc_token_list tl;
     char err[TC_ERR_LEN];
