@@ -77,6 +77,10 @@ def pipelines():
             si(), rtok(),
             CountVectorizer(inputCol="tok", outputCol="f", vocabSize=20000, minTF=2.0),
             NaiveBayes(featuresCol="f", labelCol="y", smoothing=1.0)])),
+        ("pcre2_words_count_lr", "imdb", Pipeline(stages=[
+            si(), rtok(pattern="[a-z0-9']+", gaps=False),
+            CountVectorizer(inputCol="tok", outputCol="f", vocabSize=20000),
+            LogisticRegression(featuresCol="f", labelCol="y", maxIter=20, regParam=1e-2)])),
         ("regex_nolower_len0_hash_l1_lr", "imdb", Pipeline(stages=[
             si(), rtok(toLowercase=False, minTokenLength=0),
             HashingTF(inputCol="tok", outputCol="tf", numFeatures=5000),
@@ -137,9 +141,11 @@ def check_refusals(spark, df, tmp):
     from pyspark.ml.feature import HashingTF, NGram, RegexTokenizer, StringIndexer, Tokenizer
     si = StringIndexer(inputCol="label", outputCol="y")
     cases = [
-        ("pattern", [RegexTokenizer(inputCol="text", outputCol="t", pattern="\\W+")], "pattern"),
-        ("gaps", [RegexTokenizer(inputCol="text", outputCol="t", gaps=False, pattern="\\s+")],
-         "gaps=False"),
+        ("pattern_dot", [RegexTokenizer(inputCol="text", outputCol="t", pattern="a.b")], "'.'"),
+        ("pattern_property", [RegexTokenizer(inputCol="text", outputCol="t", pattern="\\p{L}+",
+                                             gaps=False)], "\\p"),
+        ("pattern_empty", [RegexTokenizer(inputCol="text", outputCol="t", pattern=",*")],
+         "empty string"),
         ("ngram3", [Tokenizer(inputCol="text", outputCol="w"), NGram(inputCol="w", outputCol="t", n=3)],
          "n=3"),
         ("nb_bernoulli", [Tokenizer(inputCol="text", outputCol="w"),
@@ -191,7 +197,18 @@ def check_tokenizers(spark, build, texts, tmp, suffix, allowed):
              ["-k", "regex", "-m", "0"]),
             ("RegexTokenizer_nolower_len2", RegexTokenizer(inputCol="text", outputCol="t",
                                                            toLowercase=False, minTokenLength=2),
-             ["-k", "regex", "-l", "0", "-m", "2"])]:
+             ["-k", "regex", "-l", "0", "-m", "2"]),
+            ("RegexTokenizer_pcre2_words", RegexTokenizer(inputCol="text", outputCol="t",
+                                                          pattern="\\w+", gaps=False),
+             ["-k", "regex", "-p", "\\w+", "-g", "0", "-m", "1"]),
+            ("RegexTokenizer_pcre2_split", RegexTokenizer(
+                inputCol="text", outputCol="t", pattern="[\\s,.!?;:()\"-]+", toLowercase=False,
+                minTokenLength=0),
+             ["-k", "regex", "-p", "[\\s,.!?;:()\"-]+", "-g", "1", "-l", "0", "-m", "0"]),
+            ("RegexTokenizer_pcre2_classes", RegexTokenizer(
+                inputCol="text", outputCol="t", pattern="[a-z']{2,}|[0-9]+(?:[.,][0-9]+)*",
+                gaps=False, minTokenLength=3),
+             ["-k", "regex", "-p", "[a-z']{2,}|[0-9]+(?:[.,][0-9]+)*", "-g", "0", "-m", "3"])]:
         rows = stage.transform(df).select("_id", "t").collect()
         rows.sort(key=lambda r: r[0])
         with open(path, "rb") as f:

@@ -11,7 +11,9 @@ from the loaded stages, and the golden samples hold what Spark's own transform g
 
 Supported stages, in this order (a StringIndexerModel on the label column and an
 IndexToString on the prediction may stand anywhere and give the class names):
-  Tokenizer | RegexTokenizer(pattern "\\s+", gaps true, any toLowercase, minTokenLength)
+  Tokenizer | RegexTokenizer(pattern, gaps, toLowercase, minTokenLength; patterns other
+  than the default "\\s+" are matched with PCRE2 and must avoid the constructs Java and
+  PCRE2 read differently: check_pattern names them)
   [StopWordsRemover]  [NGram(n=2)]  HashingTF | CountVectorizerModel  [IDFModel]
   [Normalizer(p = 1 or 2)]
   LogisticRegressionModel (binomial, multinomial) | LinearSVCModel | NaiveBayesModel
@@ -121,16 +123,89 @@ def _tokenizer(plan, i, st):
     if not isinstance(st, RegexTokenizer):
         plan.tokenizer = {"tokenizer": "Tokenizer"}
         return
-    pattern, gaps = _p(st, "pattern"), _p(st, "gaps")
-    if pattern != "\\s+":
-        raise Refuse("%s: pattern %r is not supported (only the default \"\\\\s+\")" % (
-            _who(i, st), pattern))
-    if not gaps:
-        raise Refuse("%s: gaps=False is not supported (only splitting on the pattern)" %
-                     _who(i, st))
-    plan.tokenizer = {"tokenizer": "RegexTokenizer", "pattern": pattern, "gaps": True,
+    pattern, gaps = _p(st, "pattern"), bool(_p(st, "gaps"))
+    if pattern != "\\s+" or not gaps:
+        why = check_pattern(pattern)
+        if why:
+            raise Refuse("%s: pattern %r: %s" % (_who(i, st), pattern, why))
+    plan.tokenizer = {"tokenizer": "RegexTokenizer", "pattern": pattern, "gaps": gaps,
                       "to_lowercase": bool(_p(st, "toLowercase")),
                       "min_token_length": int(_p(st, "minTokenLength"))}
+
+
+def check_pattern(p):
+    """None if textclf matches RegexTokenizer pattern p with PCRE2 as Java does, else the
+    refused construct (the C loader's check, src/spark_regex.c, is the authority; this
+    mirrors it so that the export fails early). A pattern PCRE2 cannot compile, or that
+    can match the empty string, is refused when the model is loaded."""
+    def esc(i):
+        if i + 1 >= len(p):
+            return "a trailing backslash at offset %d" % i
+        c = p[i + 1]
+        if c in "sSwWdDtnrf" or (ord(c) < 0x80 and not c.isalnum()):
+            return None
+        if c in "bB":
+            return "\\b / \\B at offset %d (Java 17's word boundary is Unicode-aware)" % i
+        if c.isdigit():
+            return "a backreference or octal escape at offset %d" % i
+        return "the escape \\%s at offset %d" % (c, i)
+    if not p:
+        return "an empty pattern"
+    i = 0
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            w = esc(i)
+            if w:
+                return w
+            i += 2
+            continue
+        if c == ".":
+            return "'.' at offset %d (Java's excludes \\r, \\u0085, \\u2028 and \\u2029)" % i
+        if c in "^$":
+            return "'^' / '$' at offset %d (line ends differ)" % i
+        if c == "[":
+            j = i + 1 + (p[i + 1:i + 2] == "^")
+            if p[j:j + 1] == "]":
+                return "']' first in a class at offset %d" % j
+            while j < len(p) and p[j] != "]":
+                if p[j] == "[":
+                    return "'[' inside a class at offset %d (Java unions, POSIX classes)" % j
+                if p[j:j + 2] == "&&":
+                    return "'&&' in a class at offset %d (Java intersections)" % j
+                if p[j] == "\\":
+                    w = esc(j)
+                    if w:
+                        return w
+                    j += 1
+                j += 1
+            if j >= len(p):
+                return "an unclosed '[' at offset %d" % i
+            i = j + 1
+            continue
+        if c == "(":
+            if p[i + 1:i + 2] == "*":
+                return "'(*' at offset %d (PCRE2 verbs)" % i
+            if p[i + 1:i + 2] == "?" and not any(p.startswith(g, i) for g in (
+                    "(?:", "(?=", "(?!", "(?<=", "(?<!", "(?>")):
+                return "a '(?' group at offset %d (inline flags, named groups, ...)" % i
+        if c == "{":
+            import re
+            m = re.match(r"\{[0-9]+(,[0-9]*)?\}", p[i:])
+            if not m:
+                return "a '{' at offset %d that is not a {m}, {m,} or {m,n} quantifier" % i
+            i += m.end()
+            continue
+        if c in "}]":
+            return "an unbalanced '%s' at offset %d" % (c, i)
+        i += 1
+    import re
+    try:
+        if re.match(p, "") is not None:
+            return "a pattern that can match the empty string"
+    except re.error as e:
+        return "not a valid pattern: %s" % e
+    return None
 
 
 def _java_lower(spark, words, locale):
