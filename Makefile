@@ -40,9 +40,9 @@ ifeq ($(findstring -O0,$(OPT)),)
 HARDEN += -D_FORTIFY_SOURCE=2
 endif
 SAN    ?=
-PKGS    = libmicrohttpd libcjson libcurl libcrypto
+PKGS    = libmicrohttpd libcjson libcurl libcrypto libpcre2-8
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmicrohttpd -lcjson -lcurl -lcrypto)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmicrohttpd -lcjson -lcurl -lcrypto -lpcre2-8)
 FINAL_CFLAGS  = $(STD) $(WARN) $(OPT) $(PIC) $(HARDEN) $(SAN) -Iinclude $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 FINAL_LDFLAGS = $(SAN) -Wl,-z,relro,-z,now,-z,noexecstack $(LDFLAGS)
 LIBS    = $(PKG_LIBS) -lsvm -lm -lpthread
@@ -66,7 +66,8 @@ LIBDIR   ?= $(PREFIX)/lib
 
 .PHONY: all check test test-unit test-parity test-integration test-asan test-fuzz-replay \
         asan ubsan fuzz fuzz-replay install uninstall clean run bench model deps deps-test \
-        docker package-model lint help lib venv wheel python test-python bench-python keras-venv
+        docker package-model lint help lib venv wheel python test-python bench-python keras-venv \
+        venv-spark test-spark
 
 all: $(BUILD)/textclf $(SO_LINKS)
 
@@ -146,10 +147,24 @@ $(VENV)/.textclf: $(WHEEL_STAMP)
 	  $(BUILD)/dist/textclf-*.whl
 	touch $@
 
+# The Spark exporter's and parity suite's Python: pyspark pinned in requirements-spark.txt,
+# in a venv cached outside the checkout (CI's fresh clones reuse it), named by the pins.
+SPARK_PINS  := $(shell sha256sum requirements-spark.txt 2>/dev/null | cut -c1-12)
+SPARK_VENV  ?= $(HOME)/.cache/textclf/venv-spark-$(SPARK_PINS)
+export SPARK_VENV
+$(SPARK_VENV)/.pins: requirements-spark.txt
+	rm -rf $(SPARK_VENV)
+	$(SYS_PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/pip install -q --disable-pip-version-check -r requirements-spark.txt
+	cp requirements-spark.txt $@
+venv-spark: $(SPARK_VENV)/.pins
+test-spark: all $(SPARK_VENV)/.pins
+	tests/run.sh --build $(BUILD) spark
+
 # ---- tests ---------------------------------------------------------------------------
 # tests/run.sh prints PASS/FAIL lines per check and closes with "N passed, N failed".
 test check: deps-test all $(UNIT_BINS) $(REPLAY_BINS) $(TOOL_BINS) $(VENV)/.textclf \
-            $(KERAS_VENV)/.pins
+            $(KERAS_VENV)/.pins $(SPARK_VENV)/.pins
 	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" unit-bins-only
 	tests/run.sh --build $(BUILD) --asan-build build/asan all

@@ -20,6 +20,7 @@
 #include "tc_classifier.h"
 #include "tc_manifest.h"  /* TC_MODEL_FORMAT, TC_MODEL_FORMAT_VERSION */
 #include "tc_output.h"
+#include "tc_sparse.h"
 #include "tc_status.h"
 
 typedef struct tc_model tc_model;
@@ -61,12 +62,18 @@ void tc_workspace_free(tc_workspace **ws);
 tc_status tc_model_predict(const tc_model *m, tc_workspace *ws, const char *text,
                            size_t len, tc_prediction *out, char *err);
 
+/* The model's feature row for one UTF-8 document (the first half of tc_model_predict);
+ * *out views the workspace until its next use. */
+tc_status tc_model_transform(const tc_model *m, tc_workspace *ws, const char *text, size_t len,
+                             tc_sparse *out, char *err);
+
 /* Re-runs the golden samples (as load does); for `textclf check`.
  * *checked receives the number of samples. */
 tc_status tc_model_verify_golden(const tc_model *m, tc_workspace *ws, size_t *checked,
                                  char *err);
 
-/* The vectorizer/classifier, for tests and benchmarks that look inside. */
+/* The vectorizer/classifier, for tests and benchmarks that look inside (the vectorizer
+ * is NULL for a Spark model). */
 const struct tc_vectorizer *tc_model_vectorizer(const tc_model *m);
 const tc_classifier *tc_model_classifier(const tc_model *m);
 

@@ -19,14 +19,16 @@ struct cJSON;  /* <cjson/cJSON.h> */
 #include "tc_keras_tokenizer.h"
 #include "tc_mjson.h"
 #include "tc_model_files.h"
+#include "tc_spark_vectorizer.h"
 #include "tc_status.h"
 #include "tc_vectorizer.h"
 
 /* In the order of vectorizer_section.c's TYPES. */
 typedef enum tc_vectorizer_kind {
     TC_VECTORIZER_TFIDF, /* "tfidf": scikit-learn TfidfVectorizer, vocabulary file */
-    TC_VECTORIZER_KERAS  /* "keras_text_vectorization": Keras TextVectorization,
+    TC_VECTORIZER_KERAS, /* "keras_text_vectorization": Keras TextVectorization,
                             vocabulary file (tc_keras_section.h) */
+    TC_VECTORIZER_SPARK  /* "spark": Spark ML feature stages (tc_spark_section.h) */
 } tc_vectorizer_kind;
 
 typedef struct tc_vectorizer_section {
@@ -35,10 +37,14 @@ typedef struct tc_vectorizer_section {
     /* TC_VECTORIZER_TFIDF */
     tc_vectorizer_config config;
     const tc_listed_file *vocabulary;
-    const tc_listed_file *stop_words;  /* NULL: none */
+    const tc_listed_file *stop_words;  /* NULL: none (TFIDF and SPARK) */
     /* TC_VECTORIZER_KERAS: also config and vocabulary above; config.tokenizer_options
      * points here */
     tc_keras_tokenizer_options keras;
+    /* TC_VECTORIZER_SPARK */
+    tc_spark_vectorizer_config spark;
+    const tc_listed_file *spark_vocabulary;  /* CountVectorizer only */
+    const tc_listed_file *spark_idf;         /* NULL: no IDFModel */
 } tc_vectorizer_section;
 
 /* Reads root's required "vectorizer" object into *out. Refuses (TC_EFORMAT, naming the

@@ -284,7 +284,7 @@ static int one_text(worker *w, size_t i, char *err)
     }
     const tc_classifier *c = tc_model_classifier(tm->model);
     tc_sparse x;
-    st = tc_vectorizer_transform(tc_model_vectorizer(tm->model), w->s->vs, data, t->len, &x, err);
+    st = tc_model_transform(tm->model, w->s->ws, data, t->len, &x, err);
     if (st != TC_OK)
         return public_status(st);
     size_t raw = tc_decision_raw_count(c);

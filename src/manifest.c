@@ -155,6 +155,8 @@ static tc_status check_roles(const tc_manifest *m, char *err)
     const tc_listed_file *clf = m->classifier.file;
     const char *other = clf == m->vectorizer.vocabulary   ? "vectorizer.vocabulary"
                         : clf == m->vectorizer.stop_words ? "vectorizer.stop_words"
+                        : clf == m->vectorizer.spark_vocabulary ? "vectorizer.vocabulary"
+                        : clf == m->vectorizer.spark_idf  ? "vectorizer.idf"
                         : clf == m->golden                ? "golden"
                                                           : NULL;
     if (other != NULL)

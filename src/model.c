@@ -20,6 +20,7 @@
 #include "tc_golden.h"
 #include "tc_log.h"
 #include "tc_model_files.h"
+#include "tc_spark_vectorizer.h"
 #include "tc_vectorizer.h"
 
 struct tc_model {
@@ -27,7 +28,8 @@ struct tc_model {
     char **classes;
     size_t n_classes;
     tc_output_schema schema;  /* views classes; filled once the classifier is loaded */
-    tc_vectorizer *vec;
+    tc_vectorizer *vec;          /* one of vec and svec */
+    tc_spark_vectorizer *svec;
     tc_classifier *clf;
     tc_golden *golden;
     char desc[160];
@@ -38,6 +40,7 @@ struct tc_model {
 
 struct tc_workspace {
     tc_vectorizer_scratch *vs;
+    tc_spark_vectorizer_scratch *svs;
     tc_classifier_scratch *cs;
     double *values;
 };
@@ -92,6 +95,19 @@ static tc_status copy_identity(const tc_manifest *man, tc_model *m, char *err)
 
 /* ---- the vectorizer (this thread) -------------------------------------------------------- */
 
+static tc_status build_spark_vectorizer(load_ctx *c, const tc_vectorizer_section *vs,
+                                        tc_spark_vectorizer **out, char *err)
+{
+    const tc_file_bytes *voc = vs->spark_vocabulary ? bytes_of(c, vs->spark_vocabulary) : NULL;
+    const tc_file_bytes *stop = vs->stop_words ? bytes_of(c, vs->stop_words) : NULL;
+    const tc_file_bytes *idf = vs->spark_idf ? bytes_of(c, vs->spark_idf) : NULL;
+    return tc_spark_vectorizer_load(
+        &vs->spark, voc ? vs->spark_vocabulary->path : NULL, voc ? voc->data : NULL,
+        voc ? voc->len : 0, stop ? vs->stop_words->path : NULL, stop ? stop->data : NULL,
+        stop ? stop->len : 0, idf ? vs->spark_idf->path : NULL, idf ? idf->data : NULL,
+        idf ? idf->len : 0, out, err);
+}
+
 /* Builds the vectorizer kind the manifest names from its files' bytes (hashes are being
  * verified meanwhile; a mismatch is reported before anything this returns). */
 static tc_status build_vectorizer(load_ctx *c, tc_model *m, char *err)
@@ -113,6 +129,9 @@ static tc_status build_vectorizer(load_ctx *c, tc_model *m, char *err)
                          tc_vectorizer_n_features(m->vec));
         break;
     }
+    case TC_VECTORIZER_SPARK:
+        st = build_spark_vectorizer(c, vs, &m->svec, err);
+        break;
     }
     return st;
 }
@@ -197,7 +216,7 @@ static tc_status build_parts(load_ctx *c, tc_model *m, char *err)
     TC_LOG(TC_LOG_DEBUG, "model %s: read %zu files (%zu bytes) in %.1f ms, sha256 in %.1f ms",
            c->dir, c->read_files, c->read_bytes, t1 - t0, job.hash_ms);
     TC_LOG(TC_LOG_DEBUG, "model %s: vectorizer: %zu features in %.1f ms", c->dir,
-           tc_vectorizer_n_features(m->vec), t2 - t1);
+           tc_model_n_features(m), t2 - t1);
     TC_LOG(TC_LOG_DEBUG, "model %s: classifier %s: %s, read + sha256 + load in %.1f ms", c->dir,
            c->clf_file->name, m->desc, job.clf_ms);
     return TC_OK;
@@ -291,6 +310,7 @@ void tc_model_free(tc_model **mp)
         free(m->classes[i]);
     free(m->classes);
     tc_vectorizer_free(&m->vec);
+    tc_spark_vectorizer_free(&m->svec);
     tc_classifier_free(&m->clf);
     tc_golden_free(&m->golden);
     free(m->manifest);
@@ -303,7 +323,10 @@ const char *tc_model_class_name(const tc_model *m, size_t i) { return m->classes
 const tc_output_schema *tc_model_output_schema(const tc_model *m) { return &m->schema; }
 tc_output_kind tc_model_output(const tc_model *m) { return tc_classifier_output(m->clf); }
 const char *tc_model_name(const tc_model *m) { return m->name; }
-size_t tc_model_n_features(const tc_model *m) { return tc_vectorizer_n_features(m->vec); }
+size_t tc_model_n_features(const tc_model *m)
+{
+    return m->svec ? tc_spark_vectorizer_n_features(m->svec) : tc_vectorizer_n_features(m->vec);
+}
 size_t tc_model_n_golden(const tc_model *m) { return tc_golden_count(m->golden); }
 double tc_model_golden_tolerance(const tc_model *m) { return m->golden_tolerance; }
 const char *tc_model_classifier_desc(const tc_model *m) { return m->desc; }
@@ -324,10 +347,13 @@ tc_workspace *tc_workspace_new(const tc_model *m)
     tc_workspace *ws = calloc(1, sizeof *ws);
     if (ws == NULL)
         return NULL;
-    ws->vs = tc_vectorizer_scratch_new();
+    if (m->svec != NULL)
+        ws->svs = tc_spark_vectorizer_scratch_new();
+    else
+        ws->vs = tc_vectorizer_scratch_new();
     ws->cs = tc_classifier_scratch_new(m->clf);
     ws->values = calloc(m->n_classes, sizeof *ws->values);
-    if (ws->vs == NULL || ws->cs == NULL || ws->values == NULL)
+    if ((ws->vs == NULL && ws->svs == NULL) || ws->cs == NULL || ws->values == NULL)
         tc_workspace_free(&ws);
     return ws;
 }
@@ -337,17 +363,26 @@ void tc_workspace_free(tc_workspace **ws)
     if (ws == NULL || *ws == NULL)
         return;
     tc_vectorizer_scratch_free(&(*ws)->vs);
+    tc_spark_vectorizer_scratch_free(&(*ws)->svs);
     tc_classifier_scratch_free(&(*ws)->cs);
     free((*ws)->values);
     free(*ws);
     *ws = NULL;
 }
 
+tc_status tc_model_transform(const tc_model *m, tc_workspace *ws, const char *text, size_t len,
+                             tc_sparse *out, char *err)
+{
+    if (m->svec != NULL)
+        return tc_spark_vectorizer_transform(m->svec, ws->svs, text, len, out, err);
+    return tc_vectorizer_transform(m->vec, ws->vs, text, len, out, err);
+}
+
 tc_status tc_model_predict(const tc_model *m, tc_workspace *ws, const char *text, size_t len,
                            tc_prediction *out, char *err)
 {
     tc_sparse x;
-    tc_status st = tc_vectorizer_transform(m->vec, ws->vs, text, len, &x, err);
+    tc_status st = tc_model_transform(m, ws, text, len, &x, err);
     if (st != TC_OK)
         return st;
     size_t label = 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tc_keras_section.h"
+#include "tc_spark_section.h"
 
 #define W "vectorizer."
 
@@ -79,8 +80,9 @@ typedef tc_status (*section_parser)(const tc_mjson *r, const cJSON *v, tc_vector
                                     char *err);
 
 /* "type" -> parser; index i is tc_vectorizer_kind i. */
-static const char *const TYPES[] = {"tfidf", "keras_text_vectorization"};
-static const section_parser PARSERS[] = {parse_tfidf, tc_keras_vectorizer_parse};
+static const char *const TYPES[] = {"tfidf", "keras_text_vectorization", "spark"};
+static const section_parser PARSERS[] = {parse_tfidf, tc_keras_vectorizer_parse,
+                                         tc_spark_section_parse};
 #define N_KINDS (sizeof TYPES / sizeof *TYPES)
 _Static_assert(N_KINDS == sizeof PARSERS / sizeof *PARSERS, "a parser per type");
 

@@ -2,7 +2,7 @@
 # tests/run.sh - runs test suites and closes with one line "N passed, N failed".
 #
 #   tests/run.sh [--build DIR] [--asan-build DIR] [--ci] SUITE...
-#   suites: unit asan fuzz-replay parity python integration container all
+#   suites: unit asan fuzz-replay parity spark python integration container all
 #
 # Every suite program prints one line per check: "PASS <name>", "FAIL <name>: <why>",
 # or "SKIP <name>: <why>" for a check that cannot run on this machine. A skip is
@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
     --build) BUILD=$2; shift 2 ;;
     --asan-build) ASAN_BUILD=$2; shift 2 ;;
     --ci) CI_MODE=1; shift ;;
-    all) suites+=(unit fuzz-replay parity python integration asan)
+    all) suites+=(unit fuzz-replay parity spark python integration asan)
          [ "${TEXTCLF_CONTAINER_TESTS:-0}" = 1 ] && suites+=(container); shift ;;
     *) suites+=("$1"); shift ;;
   esac
@@ -46,6 +46,8 @@ export PYTHON
 # the venv of `make venv` (the newest scikit-learn from PyPI, the wheel installed).
 SYS_PYTHON=${SYS_PYTHON:-/usr/bin/python3}
 VENV=${VENV:-$BUILD/venv}
+# The Spark suite's venv, as the Makefile names it (make venv-spark).
+SPARK_VENV=${SPARK_VENV:-$HOME/.cache/textclf/venv-spark-$(sha256sum requirements-spark.txt | cut -c1-12)}
 
 # Seconds a single program may run (generous: the machine may be shared and slow).
 suite_timeout() {
@@ -158,6 +160,15 @@ for s in "${suites[@]}"; do
         failed=$((failed + 1))
       fi ;;
     integration) run_python_dir integration tests/integration ;;
+    spark)
+      # Spark parity (tests/parity/spark_parity.py) under the pyspark venv of
+      # `make venv-spark` (SPARK_VENV, exported by the Makefile).
+      if [ -x "$SPARK_VENV/bin/python" ]; then
+        run_prog spark spark/spark_parity "$SPARK_VENV/bin/python" tests/parity/spark_parity.py \
+          --build "$BUILD" --data "$TEXTCLF_DATA"
+      else
+        run_prog spark spark/spark_parity echo "SKIP spark_parity: no pyspark venv (make venv-spark)"
+      fi ;;
     container) run_prog container container tests/container/run.sh ;;
     *) echo "FAIL run.sh: unknown suite $s"; failed=$((failed + 1)) ;;
   esac

@@ -30,7 +30,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const tc_classifier_section *c = tc_manifest_classifier(m);
         if (tc_manifest_n_classes(m) < 2 || c->config.n_classes != tc_manifest_n_classes(m) ||
             c->config.n_features != v->n_features || v->n_features == 0 ||
-            !listed(v->vocabulary, files, n) || !listed(c->file, files, n) ||
+            (v->kind == TC_VECTORIZER_TFIDF && !listed(v->vocabulary, files, n)) ||
+            (v->kind == TC_VECTORIZER_SPARK && v->spark_vocabulary != NULL &&
+             !listed(v->spark_vocabulary, files, n)) ||
+            (v->spark_idf != NULL && !listed(v->spark_idf, files, n)) ||
+            !listed(c->file, files, n) ||
             !listed(tc_manifest_golden(m), files, n) ||
             (v->stop_words != NULL && !listed(v->stop_words, files, n)) ||
             c->file == tc_manifest_golden(m) || c->file == v->vocabulary)

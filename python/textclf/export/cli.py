@@ -15,6 +15,7 @@ frameworks:
              trained by libsvm's svm-train (textclf-export sklearn --help)
   keras      Keras 3 (TensorFlow): TextVectorization (tf_idf, count, multi_hot) + Dense
              (textclf-export keras --help)
+  spark      a saved Spark ML PipelineModel (textclf-export spark --help; needs pyspark)
 """
 
 
@@ -24,6 +25,9 @@ def main(argv=None):
         sys.stdout.write(USAGE)
         return 0 if argv else 2
     framework, rest = argv[0], argv[1:]
+    if framework == "spark":
+        from . import spark as exporter  # imports pyspark only when it runs
+        return exporter.main(rest, prog="textclf-export spark")
     if framework == "sklearn":
         from . import sklearn as exporter  # imports scikit-learn: only when asked for
         return exporter.main(rest, prog="textclf-export sklearn")
