@@ -112,8 +112,18 @@ class RefModel:
         self.clf = c
         if c["file"] not in files:
             raise FormatError("%s: %s not listed in files" % (mpath, c["file"]))
-        if c["type"] == "linear":
+        self.binarize = None
+        if c["type"] in ("linear", "binarized_linear"):
             self._read_linear(os.path.join(mdir, c["file"]))
+            if c["type"] == "binarized_linear":
+                t = c.get("binarize")
+                if isinstance(t, bool) or not isinstance(t, (int, float)) or \
+                        not math.isfinite(t) or t < 0:
+                    raise FormatError("%s: classifier.binarize must be a number >= 0" % mpath)
+                if c["probability"] != "naive_bayes":
+                    raise FormatError("%s: binarized_linear needs probability naive_bayes"
+                                      % mpath)
+                self.binarize = float(t)
         elif c["type"] == "libsvm":
             if c["libsvm_labels"] is None or len(c["libsvm_labels"]) != len(self.classes):
                 raise FormatError("%s: libsvm_labels" % mpath)
@@ -243,9 +253,11 @@ class RefModel:
 
     def predict(self, text):
         """Returns (label, kind, values) with kind 'probabilities' or 'scores'."""
-        if self.clf["type"] != "linear":
+        if self.clf["type"] not in ("linear", "binarized_linear"):
             raise FormatError("RefModel predicts linear models only")
         x = self.vectorize(text)
+        if self.binarize is not None:  # sklearn.preprocessing.binarize on a sparse row
+            x = [(j, 1.0) for j, xv in x if xv > self.binarize]
         d = list(self.intercept)
         for j, xv in x:
             w = self.weights[j]

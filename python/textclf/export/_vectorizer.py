@@ -66,11 +66,18 @@ def _check_tfidf_params(p, who):
 
 def describe_vectorizer(vec, tfidf=None):
     """Returns (params dict for the manifest, terms list, idf list, stop words or None).
-    vec is a TfidfVectorizer, or a CountVectorizer followed by TfidfTransformer tfidf."""
-    if tfidf is None:
+    vec is a TfidfVectorizer, a CountVectorizer alone (tfidf None), or a CountVectorizer
+    followed by TfidfTransformer tfidf."""
+    counts_only = tfidf is None and type(vec) is CountVectorizer
+    if counts_only:
+        # CountVectorizer alone: raw counts (or 1 with binary=True), rows in ascending
+        # column order: the tf-idf row with no idf, no sublinear tf and no norm.
+        who = "CountVectorizer"
+        tp = {"use_idf": False, "smooth_idf": False, "sublinear_tf": False, "norm": None}
+    elif tfidf is None:
         if type(vec) is not TfidfVectorizer:
-            raise Refuse("vectorizer is %s; supported: TfidfVectorizer, or a Pipeline of "
-                         "CountVectorizer + TfidfTransformer" % type(vec).__name__)
+            raise Refuse("vectorizer is %s; supported: TfidfVectorizer, CountVectorizer, or a "
+                         "Pipeline of CountVectorizer + TfidfTransformer" % type(vec).__name__)
         who = "TfidfVectorizer"
         tp = vec.get_params()
     else:
@@ -83,15 +90,18 @@ def describe_vectorizer(vec, tfidf=None):
     lo, hi = _check_common_vec_params(p, who)
     _check_tfidf_params(tp, "TfidfTransformer" if tfidf is not None else who)
     dt = np.dtype(p["dtype"])
-    if tfidf is None:
+    if tfidf is None and not counts_only:
         if dt != np.float64:
             raise Refuse("TfidfVectorizer dtype=%s is not supported (only float64)" % dt.name)
     else:
-        # TfidfTransformer converts integer counts to float64 exactly; float32 counts would
-        # keep float32 through the tf-idf arithmetic.
+        # TfidfTransformer (and a classifier's X @ coef_.T) converts integer counts to
+        # float64 exactly; float32 counts would keep float32 through the arithmetic.
         if not (np.issubdtype(dt, np.integer) or dt == np.float64):
             raise Refuse("CountVectorizer dtype=%s is not supported (an integer type or float64)"
                          % dt.name)
+    if counts_only and np.issubdtype(dt, np.integer) and np.iinfo(dt).bits < 32:
+        raise Refuse("CountVectorizer dtype=%s is not supported (counts may wrap around; "
+                     "int32, int64 or float64)" % dt.name)
     try:
         check_is_fitted(vec, "vocabulary_")
         if tp["use_idf"]:
