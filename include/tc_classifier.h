@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "tc_calibrator.h"
 #include "tc_output.h"
 #include "tc_proba.h"
 #include "tc_sparse.h"
@@ -25,7 +26,8 @@
 typedef enum tc_classifier_type {
     TC_CLF_LINEAR,
     TC_CLF_LIBSVM,
-    TC_CLF_BINARIZED  /* tc_binarized.h: BernoulliNB's binarize step, then linear */
+    TC_CLF_BINARIZED,  /* tc_binarized.h: BernoulliNB's binarize step, then linear */
+    TC_CLF_CALIBRATED  /* tc_calibrated.h: CalibratedClassifierCV over linear folds */
 } tc_classifier_type;
 
 /* Which library trained a libsvm model; decides the two places they differ. */
@@ -45,6 +47,7 @@ typedef struct tc_classifier_config {
     const int *libsvm_labels;  /* libsvm only: n_classes ints, must equal the file's
                                   `label` line in order (class i <-> libsvm label i) */
     double binarize;           /* binarized only: the threshold (finite, >= 0) */
+    tc_calibration_method calibration;  /* calibrated only: the method the file uses */
 } tc_classifier_config;
 
 typedef struct tc_classifier tc_classifier;

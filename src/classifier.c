@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tc_binarized.h"
+#include "tc_calibrated.h"
 #include "tc_clf_backend.h"
 #include "tc_libsvm.h"
 #include "tc_linear.h"
@@ -24,6 +25,7 @@ static const tc_clf_backend *const BACKENDS[] = {
     [TC_CLF_LINEAR] = &tc_linear_backend,
     [TC_CLF_LIBSVM] = &tc_libsvm_backend,
     [TC_CLF_BINARIZED] = &tc_binarized_backend,
+    [TC_CLF_CALIBRATED] = &tc_calibrated_backend,
 };
 
 struct tc_classifier {

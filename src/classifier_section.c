@@ -118,12 +118,32 @@ static tc_status parse_binarized(const tc_mjson *r, const cJSON *cl, tc_classifi
     return TC_OK;
 }
 
+/* "calibrated": CalibratedClassifierCV (tc_calibrated.h); "method" must match the file. */
+static tc_status parse_calibrated(const tc_mjson *r, const cJSON *cl, tc_classifier_section *out,
+                                  char *err)
+{
+    static const char *const probas[] = {"calibrated"};
+    static const char *const methods[] = {"sigmoid", "isotonic"};
+    size_t proba = 0, method = 0;
+    tc_status st;
+    if ((st = tc_mjson_choice(r, cl, W, "probability", probas, 1, &proba, err)) != TC_OK ||
+        (st = tc_mjson_choice(r, cl, W, "method", methods, 2, &method, err)) != TC_OK)
+        return st;
+    out->config.type = TC_CLF_CALIBRATED;
+    out->config.proba = TC_PROBA_CALIBRATED;
+    out->config.calibration = method == 0 ? TC_CAL_SIGMOID : TC_CAL_ISOTONIC;
+    snprintf(out->desc, sizeof out->desc, "calibrated (%s, method %s)", estimator(cl),
+             methods[method]);
+    return TC_OK;
+}
+
 typedef tc_status (*section_parser)(const tc_mjson *r, const cJSON *cl,
                                     tc_classifier_section *out, char *err);
 
 /* "type" -> parser (which sets config.type). */
-static const char *const TYPES[] = {"linear", "libsvm", "binarized_linear"};
-static const section_parser PARSERS[] = {parse_linear, parse_libsvm, parse_binarized};
+static const char *const TYPES[] = {"linear", "libsvm", "binarized_linear", "calibrated"};
+static const section_parser PARSERS[] = {parse_linear, parse_libsvm, parse_binarized,
+                                         parse_calibrated};
 #define N_KINDS (sizeof TYPES / sizeof *TYPES)
 _Static_assert(N_KINDS == sizeof PARSERS / sizeof *PARSERS, "a parser per type");
 

@@ -95,6 +95,20 @@ CASES = {
     "count-tfidf-ridge-2": ("sent-small", lambda: [("v", CountVectorizer(min_df=2)),
                                                    ("t", TfidfTransformer(norm="l1")),
                                                    ("c", RidgeClassifier())]),
+    "calibrated-sigmoid-linearsvc-2": ("sent-small", lambda: [
+        ("v", tfidf(ngram_range=(1, 2))),
+        ("c", CalibratedClassifierCV(LinearSVC(C=0.5), method="sigmoid", cv=3))]),
+    "calibrated-isotonic-linearsvc-3": ("src3-small", lambda: [
+        ("v", tfidf()), ("c", CalibratedClassifierCV(LinearSVC(), method="isotonic", cv=3))]),
+    "calibrated-sigmoid-lr-noensemble-3": ("src3-small", lambda: [
+        ("v", tfidf()), ("c", CalibratedClassifierCV(LogisticRegression(), method="sigmoid",
+                                                     cv=3, ensemble=False))]),
+    "calibrated-isotonic-sgd-noensemble-2": ("sent-small", lambda: [
+        ("v", CountVectorizer(min_df=2)),
+        ("c", CalibratedClassifierCV(sgd("hinge"), method="isotonic", cv=4, ensemble=False))]),
+    "calibrated-isotonic-ridge-2": ("sent-small", lambda: [
+        ("v", tfidf()), ("c", CalibratedClassifierCV(RidgeClassifier(), method="isotonic",
+                                                     cv=5))]),
 }
 if PassiveAggressiveClassifier is not None:
     CASES["passive-aggressive-2"] = ("sent-small", lambda: [
@@ -104,6 +118,16 @@ if PassiveAggressiveClassifier is not None:
 class Built:
     def __init__(self, pipe, model_dir, texts):
         self.pipe, self.model_dir, self.texts = pipe, model_dir, texts
+        self._X = None
+
+    def sklearn(self, method):
+        """The pipeline's method on the texts; the vectorizer steps run once (as the
+        Pipeline runs them on each call)."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if self._X is None:
+                self._X = self.pipe[:-1].transform(self.texts)
+            return getattr(self.pipe[-1], method)(self._X)
 
 
 def coverage_texts(corpus):
@@ -126,7 +150,7 @@ def built(corpus, workdir):
                 texts, labels = training_data(corpus, task)
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")  # convergence, deprecations
-                    pipe = Pipeline(steps()).fit(texts, labels)
+                    pipe = Pipeline(steps()).fit(texts, np.asarray(labels))
                 d = os.path.join(workdir, "cov-" + name)
                 os.makedirs(d)
                 pkl = os.path.join(d, "pipeline.pkl")
@@ -141,19 +165,13 @@ def built(corpus, workdir):
     return get
 
 
-def sk(pipe, method, texts):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return getattr(pipe, method)(texts)
-
-
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_parity(built, name):
     b = built(name)
     with textclf.Model(b.model_dir, threads=2) as m:
         assert m.classes_.tolist() == [str(c) for c in b.pipe.classes_]
         got = m.predict(b.texts)
-        want = np.array([str(c) for c in sk(b.pipe, "predict", b.texts)])
+        want = np.array([str(c) for c in b.sklearn("predict")])
         bad = np.flatnonzero(got != want)
         assert bad.size == 0, "%d of %d labels differ, first text %d: %r vs sklearn %r" % (
             bad.size, len(want), bad[0], got[bad[0]], want[bad[0]])
@@ -163,7 +181,7 @@ def test_parity(built, name):
             if not hasattr(b.pipe, method):
                 continue
             g = getattr(m, method)(b.texts)
-            w = np.asarray(sk(b.pipe, method, b.texts), dtype=np.float64)
+            w = np.asarray(b.sklearn(method), dtype=np.float64)
             assert g.shape == w.shape
             d = np.abs(g - w)
             if method == "decision_function":

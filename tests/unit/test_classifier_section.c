@@ -117,9 +117,9 @@ static void test_refusals(void)
         const char *want;  /* the message, after "m/manifest.json: " */
     } cases[] = {
         {TINY_CLF_LINEAR, "\"linear\"", "\"tree\"", 2,
-         "unsupported classifier.type \"tree\" (expected one of \"linear\", \"libsvm\", \"binarized_linear\")"},
+         "unsupported classifier.type \"tree\" (expected one of \"linear\", \"libsvm\", \"binarized_linear\", \"calibrated\")"},
         {TINY_CLF_LINEAR, "\"type\": \"linear\"", "\"type\": null", 2,
-         "\"classifier.type\" must be one of \"linear\", \"libsvm\", \"binarized_linear\""},
+         "\"classifier.type\" must be one of \"linear\", \"libsvm\", \"binarized_linear\", \"calibrated\""},
         {TINY_CLF_LINEAR, "\"type\": \"linear\", ", "", 2, "missing \"classifier.type\""},
         {TINY_CLF_LINEAR, "\"logistic_ovr\"", "\"isotonic\"", 2,
          "unsupported classifier.probability \"isotonic\" (expected one of \"logistic_ovr\", "

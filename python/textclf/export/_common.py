@@ -124,6 +124,11 @@ class RefModel:
                     raise FormatError("%s: binarized_linear needs probability naive_bayes"
                                       % mpath)
                 self.binarize = float(t)
+        elif c["type"] == "calibrated":
+            if c.get("probability") != "calibrated" or \
+                    c.get("method") not in ("sigmoid", "isotonic"):
+                raise FormatError("%s: calibrated needs probability calibrated and method "
+                                  "sigmoid or isotonic" % mpath)
         elif c["type"] == "libsvm":
             if c["libsvm_labels"] is None or len(c["libsvm_labels"]) != len(self.classes):
                 raise FormatError("%s: libsvm_labels" % mpath)

@@ -60,7 +60,12 @@ def _coef(clf):
     w = clf.coef_
     if sp.issparse(w):
         w = w.toarray()
-    return (np.asarray(w, dtype=np.float64),
+    # RidgeClassifier(CV) with two classes keeps a 1-D coef_ in scikit-learn >= 1.x;
+    # decision_function is then X @ coef_, the same sums as with one row.
+    w = np.asarray(w, dtype=np.float64)
+    if w.ndim == 1:
+        w = w.reshape(1, -1)
+    return (w,
             np.asarray(clf.intercept_, dtype=np.float64).reshape(-1))
 
 

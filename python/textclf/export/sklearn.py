@@ -28,12 +28,14 @@ import warnings
 import joblib
 import numpy as np
 import sklearn
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline
 from sklearn.svm import SVC
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import Refuse
+from ._calibrated import describe_calibrated
 from ._common import sha256_file
 from ._estimators import (class_names, describe_linear, is_supported, supported_names,
                           svc_has_probability)
@@ -288,6 +290,11 @@ def write_model(vec, tfidf, clf, out, name=None, description=None, golden=None, 
                             "probability": ("pairwise_coupling" if svc_has_probability(clf)
                                             else "none"),
                             "origin": "sklearn", "libsvm_labels": list(range(len(classes)))}
+            elif type(clf) is CalibratedClassifierCV:
+                clf_meta, text = describe_calibrated(clf, n)
+                with open(os.path.join(tmp, clf_meta["file"]), "w", encoding="ascii",
+                          newline="\n") as f:
+                    f.write(text)
             else:
                 clf_meta, b, wt = describe_linear(clf, n)
                 write_linear(os.path.join(tmp, "linear.tsv"), b, wt)
