@@ -249,6 +249,26 @@ def test_refuses_one_vs_one(small, tmp_path):
     refused(p, str(tmp_path / "m"), "OneVsOneClassifier is not supported")
 
 
+def test_refuses_feature_union_and_selection(small, tmp_path):
+    """Not implemented yet: refused by the step's name."""
+    from sklearn.feature_selection import SelectKBest, chi2
+    from sklearn.pipeline import FeatureUnion
+    texts, labels, _ = small
+    p = fit([("u", FeatureUnion([("w", TfidfVectorizer()), ("w2", CountVectorizer())])),
+             ("c", LogisticRegression())], texts, labels)
+    refused(p, str(tmp_path / "u"), "FeatureUnion")
+    p = fit([("v", CountVectorizer()), ("k", SelectKBest(chi2, k=20)),
+             ("c", MultinomialNB())], texts, labels)
+    refused(p, str(tmp_path / "k"), "SelectKBest")
+
+
+def test_refuses_char_analyzer(small, tmp_path):
+    texts, labels, _ = small
+    p = fit([("v", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4))),
+             ("c", LogisticRegression())], texts, labels)
+    refused(p, str(tmp_path / "m"), "analyzer='char_wb'")
+
+
 def test_refuses_negative_binarize(small, tmp_path):
     """scikit-learn's binarize refuses a negative threshold on sparse rows; one set after
     fitting is refused by name."""
