@@ -16,6 +16,7 @@
 
 struct cJSON;  /* <cjson/cJSON.h> */
 
+#include "tc_char_ngrams.h"
 #include "tc_mjson.h"
 #include "tc_model_files.h"
 #include "tc_status.h"
@@ -33,6 +34,10 @@ typedef struct tc_vectorizer_section {
     tc_vectorizer_config config;
     const tc_listed_file *vocabulary;
     const tc_listed_file *stop_words;  /* NULL: none */
+    /* analyzer "char"/"char_wb": config.tokenizer_ops is tc_char_ngram_tokenizer and
+     * config.tokenizer_options points here (so the section must stay where parse wrote
+     * it while config is used); config's ngram range is [1, 1] */
+    tc_char_ngram_options char_options;
 } tc_vectorizer_section;
 
 /* Reads root's required "vectorizer" object into *out. Refuses (TC_EFORMAT, naming the

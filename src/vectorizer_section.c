@@ -5,6 +5,8 @@
 #include <cjson/cJSON.h>
 #include <string.h>
 
+#include "tc_char_ngrams.h"
+
 #define W "vectorizer."
 
 /* The members of a "tfidf" section after "type", in the order they are checked. */
@@ -17,8 +19,15 @@ static tc_status parse_tfidf(const tc_mjson *r, const cJSON *v, tc_vectorizer_se
     static const char *const norms[] = {NULL, "l1", "l2"};
     size_t strip_i = 0, norm_i = 0, nf = 0;
     tc_status st;
-    if ((st = tc_mjson_exact(r, v, W, "analyzer", "word", err)) != TC_OK ||
-        (st = tc_mjson_exact(r, v, W, "token_pattern", "(?u)\\b\\w\\w+\\b", err)) != TC_OK ||
+    /* "char"/"char_wb": tc_char_ngrams.h, no token pattern (scikit-learn ignores it) */
+    static const char *const analyzers[] = {"word", "char", "char_wb"};
+    static const char *const no_pattern[] = {NULL};
+    size_t an = 0, unused = 0;
+    if ((st = tc_mjson_choice(r, v, W, "analyzer", analyzers, 3, &an, err)) != TC_OK)
+        return st;
+    st = an == 0 ? tc_mjson_exact(r, v, W, "token_pattern", "(?u)\\b\\w\\w+\\b", err)
+                 : tc_mjson_choice(r, v, W, "token_pattern", no_pattern, 1, &unused, err);
+    if (st != TC_OK ||
         (st = tc_mjson_exact(r, v, W, "dtype", "float64", err)) != TC_OK ||
         (st = tc_mjson_bool(r, v, W, "lowercase", &cfg.tokenizer.lowercase, err)) != TC_OK ||
         (st = tc_mjson_choice(r, v, W, "strip_accents", strip, 3, &strip_i, err)) != TC_OK ||
@@ -39,14 +48,23 @@ static tc_status parse_tfidf(const tc_mjson *r, const cJSON *v, tc_vectorizer_se
     if (ng == NULL)
         return st;
     size_t lo = 0, hi = 0;
+    const unsigned limit = an == 0 ? 8u : TC_CHAR_NGRAM_LIMIT;
     if (!cJSON_IsArray(ng) || cJSON_GetArraySize(ng) != 2 ||
         !tc_mjson_uint(cJSON_GetArrayItem(ng, 0), 1e9, &lo) ||
-        !tc_mjson_uint(cJSON_GetArrayItem(ng, 1), 1e9, &hi) || lo < 1 || lo > hi || hi > 8)
+        !tc_mjson_uint(cJSON_GetArrayItem(ng, 1), 1e9, &hi) || lo < 1 || lo > hi || hi > limit)
         return tc_fail(err, TC_EFORMAT,
-                       "%s: \"vectorizer.ngram_range\" must be [min, max] with 1 <= min <= max <= 8",
-                       r->path);
+                       "%s: \"vectorizer.ngram_range\" must be [min, max] with 1 <= min <= max <= %u",
+                       r->path, limit);
     cfg.ngram_min = (unsigned)lo;
     cfg.ngram_max = (unsigned)hi;
+    if (an != 0) {  /* each token is a whole character n-gram */
+        out->char_options.pre = cfg.tokenizer;
+        out->char_options.word_bounded = an == 2;
+        out->char_options.min_n = (unsigned)lo;
+        out->char_options.max_n = (unsigned)hi;
+        cfg.tokenizer_ops = &tc_char_ngram_tokenizer;
+        cfg.ngram_min = cfg.ngram_max = 1;
+    }
     const cJSON *nfj = tc_mjson_member(r, v, W, "n_features", &st, err);
     if (nfj == NULL)
         return st;
@@ -59,6 +77,10 @@ static tc_status parse_tfidf(const tc_mjson *r, const cJSON *v, tc_vectorizer_se
     const cJSON *sw = tc_mjson_member(r, v, W, "stop_words", &st, err);
     if (sw == NULL)
         return st;
+    if (!cJSON_IsNull(sw) && an != 0)
+        return tc_fail(err, TC_EFORMAT, "%s: \"vectorizer.stop_words\" must be null for "
+                       "analyzer \"%s\" (scikit-learn uses stop words with \"word\" only)",
+                       r->path, analyzers[an]);
     if (!cJSON_IsNull(sw)) {
         if (!cJSON_IsString(sw))
             return tc_fail(err, TC_EFORMAT,
@@ -96,5 +118,7 @@ tc_status tc_vectorizer_section_parse(const tc_mjson *r, const cJSON *root,
     if ((st = PARSERS[k](r, v, &s, err)) != TC_OK)
         return st;
     *out = s;
+    if (out->config.tokenizer_ops == &tc_char_ngram_tokenizer)  /* into *out, not s */
+        out->config.tokenizer_options = &out->char_options;
     return TC_OK;
 }

@@ -109,6 +109,17 @@ CASES = {
     "calibrated-isotonic-ridge-2": ("sent-small", lambda: [
         ("v", tfidf()), ("c", CalibratedClassifierCV(RidgeClassifier(), method="isotonic",
                                                      cv=5))]),
+    "char-lr-2": ("sent-small", lambda: [
+        ("v", tfidf(analyzer="char", ngram_range=(1, 3))), ("c", LogisticRegression(C=4.0))]),
+    "char_wb-linearsvc-3": ("src3-small", lambda: [
+        ("v", tfidf(analyzer="char_wb", ngram_range=(2, 5))), ("c", LinearSVC())]),
+    "char_wb-count-nb-3": ("src3-small", lambda: [
+        ("v", CountVectorizer(analyzer="char_wb", ngram_range=(3, 4), strip_accents="unicode",
+                              lowercase=False, min_df=2)), ("c", MultinomialNB())]),
+    "char-count-tfidf-sgd-2": ("sent-small", lambda: [
+        ("v", CountVectorizer(analyzer="char", ngram_range=(2, 4), strip_accents="ascii",
+                              min_df=3)),
+        ("t", TfidfTransformer()), ("c", sgd("log_loss"))]),
 }
 if PassiveAggressiveClassifier is not None:
     CASES["passive-aggressive-2"] = ("sent-small", lambda: [
@@ -260,13 +271,6 @@ def test_refuses_feature_union_and_selection(small, tmp_path):
     p = fit([("v", CountVectorizer()), ("k", SelectKBest(chi2, k=20)),
              ("c", MultinomialNB())], texts, labels)
     refused(p, str(tmp_path / "k"), "SelectKBest")
-
-
-def test_refuses_char_analyzer(small, tmp_path):
-    texts, labels, _ = small
-    p = fit([("v", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4))),
-             ("c", LogisticRegression())], texts, labels)
-    refused(p, str(tmp_path / "m"), "analyzer='char_wb'")
 
 
 def test_refuses_negative_binarize(small, tmp_path):

@@ -97,8 +97,10 @@ class RefModel:
         for name in named:
             if name not in files:
                 raise FormatError("%s: %s not listed in files" % (mpath, name))
-        if v["type"] != "tfidf" or v["analyzer"] != "word" or v["token_pattern"] != TOKEN_PATTERN \
-                or v["dtype"] != "float64":
+        if v["type"] != "tfidf" or v["dtype"] != "float64" or not (
+                (v["analyzer"] == "word" and v["token_pattern"] == TOKEN_PATTERN) or
+                (v["analyzer"] in ("char", "char_wb") and v["token_pattern"] is None and
+                 v["stop_words"] is None)):
             raise FormatError("%s: unsupported vectorizer" % mpath)
         self.terms, self.idf = self._read_vocab(os.path.join(mdir, v["vocabulary"]))
         if v["n_features"] != len(self.terms):
@@ -213,6 +215,8 @@ class RefModel:
         elif v["strip_accents"] == "unicode":
             nk = unicodedata.normalize("NFKD", text)
             text = "".join(c for c in nk if not unicodedata.combining(c))
+        if v["analyzer"] != "word":
+            return self._char_analyze(text)
         toks = self.token_re.findall(text)
         if self.stop is not None:
             toks = [t for t in toks if t not in self.stop]
@@ -226,6 +230,29 @@ class RefModel:
             for i in range(n - k + 1):
                 out.append(" ".join(toks[i:i + k]))
         return out
+
+    def _char_analyze(self, text):
+        """CountVectorizer._char_ngrams / _char_wb_ngrams on the preprocessed text, each
+        n-gram escaped as vocab.tsv holds it."""
+        text = re.sub(r"\s\s+", " ", text)
+        lo, hi = self.vec["ngram_range"]
+        grams = []
+        if self.vec["analyzer"] == "char":
+            for n in range(lo, min(hi, len(text)) + 1):
+                grams.extend(text[i:i + n] for i in range(len(text) - n + 1))
+        else:
+            for w in text.split():
+                w = " " + w + " "
+                for n in range(lo, hi + 1):
+                    off = 0
+                    grams.append(w[0:n])
+                    while off + n < len(w):
+                        off += 1
+                        grams.append(w[off:off + n])
+                    if off == 0:
+                        break
+        return [g.replace("\x01", "\x01\x01").replace(" ", "\x01s").replace("\t", "\x01t")
+                .replace("\n", "\x01n").replace("\r", "\x01r") for g in grams]
 
     def vectorize(self, text):
         """Returns sorted [(column, value)] as TfidfVectorizer.transform would."""

@@ -12,6 +12,15 @@ from ._base import Refuse
 from ._common import TOKEN_PATTERN
 
 MAX_NGRAM = 8
+MAX_CHAR_NGRAM = 32  # tc_char_ngrams.h
+
+
+def escape_char_term(t):
+    """A character n-gram as vocab.tsv holds it (docs/model-format.md): 0x01 doubled, then
+    space, TAB, LF and CR as 0x01 followed by s, t, n, r, so the term has no space (the
+    vocabulary index reads it as one word) and no TAB/CR/LF."""
+    return (t.replace("\x01", "\x01\x01").replace(" ", "\x01s").replace("\t", "\x01t")
+            .replace("\n", "\x01n").replace("\r", "\x01r"))
 
 
 def _check_common_vec_params(p, who):
@@ -32,10 +41,13 @@ def _check_common_vec_params(p, who):
     if p["tokenizer"] is not None:
         raise Refuse("%s tokenizer=%r is not supported (only None)" % (who, p["tokenizer"]))
     if callable(p["analyzer"]):
-        raise Refuse("%s analyzer is a callable; only analyzer='word' is supported" % who)
-    if p["analyzer"] != "word":
-        raise Refuse("%s analyzer=%r is not supported (only 'word')" % (who, p["analyzer"]))
-    if p["token_pattern"] != TOKEN_PATTERN:
+        raise Refuse("%s analyzer is a callable; only 'word', 'char' and 'char_wb' are "
+                     "supported" % who)
+    if p["analyzer"] not in ("word", "char", "char_wb"):
+        raise Refuse("%s analyzer=%r is not supported ('word', 'char' or 'char_wb')"
+                     % (who, p["analyzer"]))
+    # scikit-learn uses token_pattern with the word analyzer only
+    if p["analyzer"] == "word" and p["token_pattern"] != TOKEN_PATTERN:
         raise Refuse("%s token_pattern=%r is not supported (only the default %r)"
                      % (who, p["token_pattern"], TOKEN_PATTERN))
     sa = p["strip_accents"]
@@ -49,8 +61,10 @@ def _check_common_vec_params(p, who):
         okng = len(ng) == 2 and lo == ng[0] and hi == ng[1]
     except (TypeError, ValueError, IndexError):
         okng = False
-    if not okng or not (1 <= lo <= hi <= MAX_NGRAM):
-        raise Refuse("%s ngram_range=%r is not supported (1 <= min <= max <= %d)" % (who, ng, MAX_NGRAM))
+    limit = MAX_NGRAM if p["analyzer"] == "word" else MAX_CHAR_NGRAM
+    if not okng or not (1 <= lo <= hi <= limit):
+        raise Refuse("%s ngram_range=%r is not supported (1 <= min <= max <= %d with analyzer=%r)"
+                     % (who, ng, limit, p["analyzer"]))
     if not isinstance(p["binary"], (bool, np.bool_)):
         raise Refuse("%s binary=%r must be a bool" % (who, p["binary"]))
     return lo, hi
@@ -110,6 +124,9 @@ def describe_vectorizer(vec, tfidf=None):
         raise Refuse("%s is not fitted" % (who if tfidf is None or not tp["use_idf"] else
                                           "TfidfTransformer"))
     vocab = vec.vocabulary_
+    char = p["analyzer"] != "word"
+    if char:
+        vocab = {escape_char_term(t) if isinstance(t, str) else t: j for t, j in vocab.items()}
     n = len(vocab)
     if n == 0:
         raise Refuse("%s vocabulary_ is empty" % who)
@@ -138,7 +155,7 @@ def describe_vectorizer(vec, tfidf=None):
         idf = [float(x) for x in idf]
     else:
         idf = [1.0] * n
-    stop = vec.get_stop_words()
+    stop = None if char else vec.get_stop_words()  # char analyzers ignore stop words
     if stop is not None:
         stop = sorted(set(stop))
         for w in stop:
@@ -153,8 +170,8 @@ def describe_vectorizer(vec, tfidf=None):
         "n_features": n,
         "lowercase": bool(p["lowercase"]),
         "strip_accents": p["strip_accents"],
-        "token_pattern": TOKEN_PATTERN,
-        "analyzer": "word",
+        "token_pattern": None if char else TOKEN_PATTERN,
+        "analyzer": p["analyzer"],
         "ngram_range": [lo, hi],
         "stop_words": "stopwords.txt" if stop is not None else None,
         "binary": bool(p["binary"]),
