@@ -18,6 +18,7 @@ from conftest import eval_texts, export_pickle, pc, training_data
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import (CountVectorizer, HashingVectorizer,
                                              TfidfTransformer, TfidfVectorizer)
+from sklearn.feature_selection import SelectFromModel, SelectKBest, SelectPercentile, chi2
 from sklearn.linear_model import (LogisticRegression, LogisticRegressionCV, Perceptron,
                                   RidgeClassifier, RidgeClassifierCV, SGDClassifier)
 from sklearn.multiclass import OneVsOneClassifier, OneVsRestClassifier
@@ -120,6 +121,22 @@ CASES = {
         ("v", CountVectorizer(analyzer="char", ngram_range=(2, 4), strip_accents="ascii",
                               min_df=3)),
         ("t", TfidfTransformer()), ("c", sgd("log_loss"))]),
+    # feature selection folded into the vocabulary (kept columns) or into zero weights
+    "tfidf-selectkbest-lr-2": ("sent-small", lambda: [
+        ("v", tfidf(ngram_range=(1, 2))), ("k", SelectKBest(chi2, k=1500)),
+        ("c", LogisticRegression(C=4.0))]),
+    "count-selectpercentile-tfidf-ridge-3": ("src3-small", lambda: [
+        ("v", CountVectorizer(min_df=2)), ("k", SelectPercentile(chi2, percentile=30)),
+        ("t", TfidfTransformer(sublinear_tf=True)), ("c", RidgeClassifier())]),
+    "count-tfidf-selectfrommodel-mnb-2": ("sent-small", lambda: [
+        ("v", CountVectorizer(min_df=2)), ("t", TfidfTransformer()),
+        ("k", SelectFromModel(LinearSVC(C=0.5))), ("c", MultinomialNB())]),
+    "count-selectkbest-bernoulli-3": ("src3-small", lambda: [
+        ("v", CountVectorizer(min_df=2, binary=True)), ("k", SelectKBest(chi2, k=800)),
+        ("c", BernoulliNB())]),
+    "tfidf-selectkbest-calibrated-2": ("sent-small", lambda: [
+        ("v", tfidf()), ("k", SelectKBest(chi2, k=2000)),
+        ("c", CalibratedClassifierCV(LinearSVC(), method="sigmoid", cv=3))]),
 }
 if PassiveAggressiveClassifier is not None:
     CASES["passive-aggressive-2"] = ("sent-small", lambda: [
@@ -260,17 +277,29 @@ def test_refuses_one_vs_one(small, tmp_path):
     refused(p, str(tmp_path / "m"), "OneVsOneClassifier is not supported")
 
 
-def test_refuses_feature_union_and_selection(small, tmp_path):
+def test_refuses_feature_union(small, tmp_path):
     """Not implemented yet: refused by the step's name."""
-    from sklearn.feature_selection import SelectKBest, chi2
     from sklearn.pipeline import FeatureUnion
     texts, labels, _ = small
     p = fit([("u", FeatureUnion([("w", TfidfVectorizer()), ("w2", CountVectorizer())])),
              ("c", LogisticRegression())], texts, labels)
     refused(p, str(tmp_path / "u"), "FeatureUnion")
-    p = fit([("v", CountVectorizer()), ("k", SelectKBest(chi2, k=20)),
+
+
+def test_refuses_other_steps_between(small, tmp_path):
+    from sklearn.preprocessing import MaxAbsScaler
+    texts, labels, _ = small
+    p = fit([("v", CountVectorizer()), ("k", SelectKBest(chi2, k=20)), ("s", MaxAbsScaler()),
              ("c", MultinomialNB())], texts, labels)
-    refused(p, str(tmp_path / "k"), "SelectKBest")
+    refused(p, str(tmp_path / "k"), "MaxAbsScaler is not supported between")
+
+
+def test_refuses_svc_after_selection_of_normalised_rows(small, tmp_path):
+    from sklearn.svm import SVC
+    texts, labels, _ = small
+    p = fit([("v", TfidfVectorizer()), ("k", SelectKBest(chi2, k=20)), ("c", SVC())], texts,
+            labels)
+    refused(p, str(tmp_path / "k"), "SVC after feature selection")
 
 
 def test_refuses_negative_binarize(small, tmp_path):
@@ -295,3 +324,19 @@ if "temperature" in str(CalibratedClassifierCV._parameter_constraints.get("metho
         clf = CalibratedClassifierCV(LinearSVC(), method="temperature", cv=2)
         p = fit([("v", TfidfVectorizer()), ("c", clf)], texts, labels)
         refused(p, str(tmp_path / "m"), "method")
+
+
+@pytest.mark.parametrize("name, whole", [("tfidf-selectkbest-lr-2", True),
+                                         ("count-selectpercentile-tfidf-ridge-3", False),
+                                         ("count-tfidf-selectfrommodel-mnb-2", True),
+                                         ("count-selectkbest-bernoulli-3", False)])
+def test_selection_vocabulary(built, name, whole):
+    """A norm computed before the selection keeps every column it saw (zero weights for the
+    dropped ones); otherwise the vocabulary is the selected columns."""
+    import json
+    b = built(name)
+    with open(os.path.join(b.model_dir, "manifest.json"), encoding="utf-8") as f:
+        n = json.load(f)["vectorizer"]["n_features"]
+    selector = [s for _, s in b.pipe.steps if hasattr(s, "get_support")][0]
+    assert n == (len(b.pipe.steps[0][1].vocabulary_) if whole else
+                 int(selector.get_support().sum()))

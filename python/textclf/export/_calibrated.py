@@ -63,7 +63,7 @@ def _calibrator_text(cal, method):
         "\t".join(fmt(v) for v in y.tolist()))
 
 
-def describe_calibrated(clf, n_features):
+def describe_calibrated(clf, n_features, expand=None):
     """Returns (classifier manifest dict, calibrated.tsv text)."""
     method = clf.method
     if method not in ("sigmoid", "isotonic"):
@@ -92,6 +92,10 @@ def describe_calibrated(clf, n_features):
                          "(a fold without some class is not supported)"
                          % (i, base_name, list(est.classes_), list(classes)))
         _, w, b = LINEAR[type(est)](est)
+        if expand is not None and w.shape == (rows, len(expand)):
+            full = np.zeros((rows, n_features))
+            full[:, expand] = w
+            w = full
         if w.shape != (rows, n_features) or b.shape != (rows,):
             raise Refuse("CalibratedClassifierCV fold %d's %s has weights of shape %r "
                          "(expected %r)" % (i, base_name, w.shape, (rows, n_features)))

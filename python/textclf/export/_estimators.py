@@ -225,11 +225,20 @@ def _one_vs_rest(clf):
     return kind, np.vstack(ws), np.concatenate(bs)
 
 
-def describe_linear(clf, n_features):
-    """Returns (classifier manifest dict, intercept list, weights (n_features x R) array)."""
+def describe_linear(clf, n_features, expand=None):
+    """Returns (classifier manifest dict, intercept list, weights (n_features x R) array).
+    expand: the vocabulary index of each column clf was fitted on, after feature
+    selection (_selection.py); the other vocabulary columns get weight 0."""
     name = type(clf).__name__
     k = len(clf.classes_)
     prob, w, b = LINEAR[type(clf)](clf)
+    if expand is not None:
+        if w.ndim != 2 or w.shape[1] != len(expand):
+            raise Refuse("n_features mismatch: feature selection keeps %d columns but %s was "
+                         "fitted on %d features" % (len(expand), name, w.shape[-1]))
+        full = np.zeros((w.shape[0], n_features))
+        full[:, expand] = w
+        w = full
     want_rows = k if prob == "naive_bayes" or k > 2 else 1
     if w.ndim != 2 or w.shape[0] != want_rows:
         raise Refuse("%s has weights of shape %r for %d classes (expected %d rows)"

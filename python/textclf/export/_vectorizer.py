@@ -78,10 +78,12 @@ def _check_tfidf_params(p, who):
         raise Refuse("%s norm=%r is not supported (None, 'l1' or 'l2')" % (who, p["norm"]))
 
 
-def describe_vectorizer(vec, tfidf=None):
+def describe_vectorizer(vec, tfidf=None, tfidf_cols=None, keep=None):
     """Returns (params dict for the manifest, terms list, idf list, stop words or None).
     vec is a TfidfVectorizer, a CountVectorizer alone (tfidf None), or a CountVectorizer
-    followed by TfidfTransformer tfidf."""
+    followed by TfidfTransformer tfidf. With feature selection (_selection.py): tfidf_cols,
+    the vectorizer's columns the TfidfTransformer sees (its idf_ is over those), and keep,
+    the vectorizer's columns the model's vocabulary holds, in order (None: all)."""
     counts_only = tfidf is None and type(vec) is CountVectorizer
     if counts_only:
         # CountVectorizer alone: raw counts (or 1 with binary=True), rows in ascending
@@ -148,13 +150,25 @@ def describe_vectorizer(vec, tfidf=None):
         terms[j] = t
     if tp["use_idf"]:
         idf = np.asarray((tfidf if tfidf is not None else vec).idf_, dtype=np.float64)
-        if idf.shape != (n,):
-            raise Refuse("idf_ has %d entries but vocabulary_ has %d terms" % (idf.size, n))
+        seen = n if tfidf_cols is None else len(tfidf_cols)
+        if idf.shape != (seen,):
+            raise Refuse("idf_ has %d entries but %d columns reach it" % (idf.size, seen))
         if not np.all(np.isfinite(idf)) or not np.all(idf > 0):
             raise Refuse("idf_ holds a non-finite or non-positive value")
+        if tfidf_cols is not None:  # idf over the vectorizer's columns; 1 where unseen
+            full = np.ones(n)
+            full[np.asarray(tfidf_cols)] = idf
+            idf = full
         idf = [float(x) for x in idf]
     else:
         idf = [1.0] * n
+    if keep is not None:
+        keep = [int(j) for j in keep]
+        if not keep:
+            raise Refuse("feature selection keeps no column")
+        terms = [terms[j] for j in keep]
+        idf = [idf[j] for j in keep]
+        n = len(terms)
     stop = None if char else vec.get_stop_words()  # char analyzers ignore stop words
     if stop is not None:
         stop = sorted(set(stop))

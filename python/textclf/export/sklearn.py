@@ -41,6 +41,7 @@ from ._estimators import (class_names, describe_linear, is_supported, supported_
                           svc_has_probability)
 from ._libsvm import (LibSVM, check_libsvm_file, check_svc_with_libsvm, libsvm_outputs,
                       parse_labels, svc_model_text)
+from ._selection import Plan, is_selector
 from ._vectorizer import describe_vectorizer
 from ._write import (build_manifest, golden_records, install_dir, verify_dir, write_linear,
                      write_stopwords, write_vocab)
@@ -112,16 +113,21 @@ def _steps(pipe):
 
 
 def split_pipeline(pipe, what):
-    """(vectorizer, TfidfTransformer or None, classifier) of a fitted Pipeline."""
+    """(vectorizer, TfidfTransformer or None, classifier, the steps before the classifier)
+    of a fitted Pipeline; feature selectors may stand between the vectorizer and the
+    classifier (_selection.py)."""
     if not isinstance(pipe, Pipeline):
         raise Refuse("%s holds a %s, not a sklearn Pipeline" % (what, type(pipe).__name__))
     steps = _steps(pipe)
     if len(steps) == 2:
-        return steps[0], None, steps[1]
-    if len(steps) == 3:
-        return steps[0], steps[1], steps[2]
-    raise Refuse("pipeline has %d steps; supported: TfidfVectorizer + classifier or "
-                 "CountVectorizer + TfidfTransformer + classifier" % len(steps))
+        return steps[0], None, steps[1], steps[:1]
+    if len(steps) == 3 and not is_selector(steps[1]):
+        return steps[0], steps[1], steps[2], steps[:2]
+    if 3 <= len(steps) <= 5 and any(is_selector(s) for s in steps[1:-1]):
+        return steps[0], None, steps[-1], steps[:-1]
+    raise Refuse("pipeline has %d steps; supported: TfidfVectorizer or CountVectorizer + "
+                 "classifier, or CountVectorizer + TfidfTransformer + classifier, with feature "
+                 "selectors between them" % len(steps))
 
 
 def sklearn_outputs(vectorize, clf, classes, prob):
@@ -191,8 +197,10 @@ def _export(args, versions):
     if args.pipeline and (args.vectorizer or args.classifier or args.libsvm_model):
         raise Refuse("--pipeline excludes --vectorizer/--classifier/--libsvm-model")
     tfidf = None
+    chain = None
     if args.pipeline:
-        vec, tfidf, clf = split_pipeline(load_pickle(args.pipeline, "pipeline", versions), args.pipeline)
+        vec, tfidf, clf, chain = split_pipeline(load_pickle(args.pipeline, "pipeline", versions),
+                                                args.pipeline)
         sources = [os.path.basename(args.pipeline)]
     else:
         if not args.vectorizer or not (args.classifier or args.libsvm_model):
@@ -211,7 +219,7 @@ def _export(args, versions):
     texts = golden_texts(read_golden_file(args.golden) if args.golden else None)
     return write_model(vec, tfidf, clf, args.out, name=args.name, description=args.description,
                        golden=texts, sources=sources, libsvm_model=args.libsvm_model,
-                       labels=args.labels)
+                       labels=args.labels, chain=chain)
 
 
 def export_pipeline(pipeline, out, name=None, description=None, golden=None):
@@ -219,24 +227,35 @@ def export_pipeline(pipeline, out, name=None, description=None, golden=None):
     TfidfTransformer + classifier) to the model directory out. golden: optional texts for
     the golden samples (the built-in ones follow). Returns the manifest (a dict); raises
     Refuse for anything textclf would not reproduce exactly."""
-    vec, tfidf, clf = split_pipeline(pipeline, "the object")
+    vec, tfidf, clf, chain = split_pipeline(pipeline, "the object")
     return write_model(vec, tfidf, clf, out, name=name, description=description,
-                       golden=golden_texts(golden), sources=[])[1]
+                       golden=golden_texts(golden), sources=[], chain=chain)[1]
 
 
 def write_model(vec, tfidf, clf, out, name=None, description=None, golden=None, sources=(),
-                libsvm_model=None, labels=None):
+                libsvm_model=None, labels=None, chain=None):
     """Writes the model directory out from fitted objects: vec (TfidfVectorizer, or
     CountVectorizer with tfidf a TfidfTransformer), and clf, or for a model trained by
     libsvm's svm-train clf None with libsvm_model (its file) and labels ("INT=NAME,...").
+    chain: the pipeline's steps before the classifier when they include feature selectors.
     Returns (directory, manifest)."""
-    vec_meta, terms, idf, stop = describe_vectorizer(vec, tfidf)
+    plan = None
+    if chain is not None and any(is_selector(s) for s in chain):
+        plan = Plan(chain)
+        tfidf = plan.tfidf
+        vec_meta, terms, idf, stop = describe_vectorizer(vec, tfidf, plan.tfidf_cols, plan.keep)
+    else:
+        chain = [vec] + ([tfidf] if tfidf is not None else [])
+        vec_meta, terms, idf, stop = describe_vectorizer(vec, tfidf)
     n = len(terms)
+    expand = plan.expand if plan is not None else None
     golden = list(DEFAULT_GOLDEN) if golden is None else golden
 
     def vectorize(texts):
-        X = vec.transform(texts)
-        return tfidf.transform(X) if tfidf is not None else X
+        X = texts
+        for step in chain:
+            X = step.transform(X)
+        return X
 
     out = os.path.normpath(os.fspath(out))
     parent = os.path.dirname(out) or "."
@@ -280,6 +299,9 @@ def write_model(vec, tfidf, clf, out, name=None, description=None, golden=None, 
                 raise Refuse("classifier %s is not fitted" % type(clf).__name__)
             classes = class_names(clf.classes_)
             if type(clf) is SVC:
+                if expand is not None:
+                    raise Refuse("SVC after feature selection of a normalised tf-idf row is not "
+                                 "supported (select before the TfidfTransformer, or use norm=None)")
                 text = svc_model_text(clf, n)
                 with open(os.path.join(tmp, "model.svm"), "w", encoding="ascii",
                           newline="\n") as f:
@@ -291,12 +313,12 @@ def write_model(vec, tfidf, clf, out, name=None, description=None, golden=None, 
                                             else "none"),
                             "origin": "sklearn", "libsvm_labels": list(range(len(classes)))}
             elif type(clf) is CalibratedClassifierCV:
-                clf_meta, text = describe_calibrated(clf, n)
+                clf_meta, text = describe_calibrated(clf, n, expand)
                 with open(os.path.join(tmp, clf_meta["file"]), "w", encoding="ascii",
                           newline="\n") as f:
                     f.write(text)
             else:
-                clf_meta, b, wt = describe_linear(clf, n)
+                clf_meta, b, wt = describe_linear(clf, n, expand)
                 write_linear(os.path.join(tmp, "linear.tsv"), b, wt)
             prob = clf_meta["probability"]
             rows_fn = sklearn_outputs(vectorize, clf, classes, prob)
