@@ -95,12 +95,57 @@ static tc_status parse_tfidf(const tc_mjson *r, const cJSON *v, tc_vectorizer_se
     return TC_OK;
 }
 
+/* "union": {"n_features": N, "parts": [{"type": "tfidf", ...}, ...]}. */
+static tc_status parse_union(const tc_mjson *r, const cJSON *v, tc_vectorizer_section *out,
+                             char *err)
+{
+    tc_status st = TC_OK;
+    const cJSON *parts = tc_mjson_member(r, v, W, "parts", &st, err);
+    if (parts == NULL)
+        return st;
+    size_t n = cJSON_IsArray(parts) ? (size_t)cJSON_GetArraySize(parts) : 0;
+    if (n < 2 || n > TC_UNION_MAX_PARTS)
+        return tc_fail(err, TC_EFORMAT, "%s: \"vectorizer.parts\" must be an array of 2 to %u "
+                       "vectorizer sections", r->path, TC_UNION_MAX_PARTS);
+    size_t total = 0, nf = 0, i = 0;
+    for (const cJSON *p = parts->child; p != NULL; p = p->next, i++) {
+        static const char *const part_types[] = {"tfidf"};
+        size_t unused = 0;
+        if (!cJSON_IsObject(p))
+            return tc_fail(err, TC_EFORMAT, "%s: \"vectorizer.parts\"[%zu] must be an object",
+                           r->path, i);
+        if ((st = tc_mjson_choice(r, p, "vectorizer.parts[].", "type", part_types, 1, &unused,
+                                  err)) != TC_OK)
+            return st;
+        tc_vectorizer_section one;
+        memset(&one, 0, sizeof one);
+        if ((st = parse_tfidf(r, p, &one, err)) != TC_OK)
+            return st;
+        tc_vectorizer_part *d = &out->parts[i];
+        d->config = one.config;
+        d->vocabulary = one.vocabulary;
+        d->stop_words = one.stop_words;
+        d->char_options = one.char_options;
+        d->n_features = one.n_features;
+        total += one.n_features;
+    }
+    const cJSON *nfj = tc_mjson_member(r, v, W, "n_features", &st, err);
+    if (nfj == NULL)
+        return st;
+    if (!tc_mjson_uint(nfj, 4294967294.0, &nf) || nf != total)
+        return tc_fail(err, TC_EFORMAT, "%s: \"vectorizer.n_features\" must be the sum of the "
+                       "parts' (%zu)", r->path, total);
+    out->n_parts = n;
+    out->n_features = nf;
+    return TC_OK;
+}
+
 typedef tc_status (*section_parser)(const tc_mjson *r, const cJSON *v, tc_vectorizer_section *out,
                                     char *err);
 
 /* "type" -> parser; index i is tc_vectorizer_kind i. */
-static const char *const TYPES[] = {"tfidf"};
-static const section_parser PARSERS[] = {parse_tfidf};
+static const char *const TYPES[] = {"tfidf", "union"};
+static const section_parser PARSERS[] = {parse_tfidf, parse_union};
 #define N_KINDS (sizeof TYPES / sizeof *TYPES)
 _Static_assert(N_KINDS == sizeof PARSERS / sizeof *PARSERS, "a parser per type");
 
@@ -120,5 +165,8 @@ tc_status tc_vectorizer_section_parse(const tc_mjson *r, const cJSON *root,
     *out = s;
     if (out->config.tokenizer_ops == &tc_char_ngram_tokenizer)  /* into *out, not s */
         out->config.tokenizer_options = &out->char_options;
+    for (size_t i = 0; i < out->n_parts; i++)
+        if (out->parts[i].config.tokenizer_ops == &tc_char_ngram_tokenizer)
+            out->parts[i].config.tokenizer_options = &out->parts[i].char_options;
     return TC_OK;
 }

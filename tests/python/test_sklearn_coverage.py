@@ -24,7 +24,7 @@ from sklearn.linear_model import (LogisticRegression, LogisticRegressionCV, Perc
                                   RidgeClassifier, RidgeClassifierCV, SGDClassifier)
 from sklearn.multiclass import OneVsOneClassifier, OneVsRestClassifier
 from sklearn.naive_bayes import BernoulliNB, ComplementNB, MultinomialNB
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 from textclf.export.sklearn import Refuse, export_pipeline
 
@@ -139,6 +139,17 @@ CASES = {
     "tfidf-selectkbest-calibrated-2": ("sent-small", lambda: [
         ("v", tfidf()), ("k", SelectKBest(chi2, k=2000)),
         ("c", CalibratedClassifierCV(LinearSVC(), method="sigmoid", cv=3))]),
+    # FeatureUnion: the word + char TF-IDF model, and counts + a char pipeline
+    "union-word-char_wb-lr-2": ("sent-small", lambda: [
+        ("u", FeatureUnion([("w", tfidf(ngram_range=(1, 2))),
+                            ("c", tfidf(analyzer="char_wb", ngram_range=(2, 4)))])),
+        ("c", LogisticRegression(C=4.0))]),
+    "union-count-charpipe-svc-3": ("src3-small", lambda: [
+        ("u", FeatureUnion([("a", CountVectorizer(min_df=2, stop_words=["the", "a", "and"])),
+                            ("b", Pipeline([("c", CountVectorizer(analyzer="char",
+                                                                  ngram_range=(2, 3), min_df=3)),
+                                            ("t", TfidfTransformer())]))])),
+        ("c", LinearSVC(C=0.5))]),
 }
 if PassiveAggressiveClassifier is not None:
     CASES["passive-aggressive-2"] = ("sent-small", lambda: [
@@ -161,7 +172,8 @@ class Built:
 
 
 # scikit-learn's char analyzers take seconds on the 1 MB edge text: one char case has it
-NO_MEGABYTE = {"char_wb-linearsvc-3", "char_wb-count-nb-3", "char-count-tfidf-sgd-2"}
+NO_MEGABYTE = {"char_wb-linearsvc-3", "char_wb-count-nb-3", "char-count-tfidf-sgd-2",
+               "union-word-char_wb-lr-2", "union-count-charpipe-svc-3"}
 
 
 def coverage_texts(corpus, megabyte=True):
@@ -289,13 +301,16 @@ def test_refuses_one_vs_one(small, tmp_path):
     refused(p, str(tmp_path / "m"), "OneVsOneClassifier is not supported")
 
 
-def test_refuses_feature_union(small, tmp_path):
-    """Not implemented yet: refused by the step's name."""
-    from sklearn.pipeline import FeatureUnion
+def test_refuses_feature_union_weights_and_other_parts(small, tmp_path):
     texts, labels, _ = small
-    p = fit([("u", FeatureUnion([("w", TfidfVectorizer()), ("w2", CountVectorizer())])),
+    p = fit([("u", FeatureUnion([("w", TfidfVectorizer()), ("w2", CountVectorizer())],
+                                transformer_weights={"w": 2.0, "w2": 1.0})),
              ("c", LogisticRegression())], texts, labels)
-    refused(p, str(tmp_path / "u"), "FeatureUnion")
+    refused(p, str(tmp_path / "u"), "transformer_weights")
+    p = fit([("u", FeatureUnion([("w", TfidfVectorizer()),
+                                 ("h", HashingVectorizer(n_features=256))])),
+             ("c", LogisticRegression())], texts, labels)
+    refused(p, str(tmp_path / "h"), "FeatureUnion part 'h': vectorizer is HashingVectorizer")
 
 
 def test_refuses_other_steps_between(small, tmp_path):

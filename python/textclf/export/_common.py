@@ -91,25 +91,24 @@ class RefModel:
             raise FormatError("%s: classes must be 2+ distinct strings" % mpath)
         v = m["vectorizer"]
         self.vec = v
-        named = [v["vocabulary"], m["classifier"]["file"], m["golden"]]
-        if v.get("stop_words") is not None:
-            named.append(v["stop_words"])
-        for name in named:
+        for name in (m["classifier"]["file"], m["golden"]):
             if name not in files:
                 raise FormatError("%s: %s not listed in files" % (mpath, name))
-        if v["type"] != "tfidf" or v["dtype"] != "float64" or not (
-                (v["analyzer"] == "word" and v["token_pattern"] == TOKEN_PATTERN) or
-                (v["analyzer"] in ("char", "char_wb") and v["token_pattern"] is None and
-                 v["stop_words"] is None)):
-            raise FormatError("%s: unsupported vectorizer" % mpath)
-        self.terms, self.idf = self._read_vocab(os.path.join(mdir, v["vocabulary"]))
-        if v["n_features"] != len(self.terms):
-            raise FormatError("%s: n_features != vocabulary size" % mpath)
-        self.index = {t: i for i, t in enumerate(self.terms)}
-        self.stop = None
-        if v["stop_words"] is not None:
-            self.stop = self._read_stop(os.path.join(mdir, v["stop_words"]))
-        self.token_re = re.compile(TOKEN_PATTERN)
+        self.parts = None
+        if v.get("type") == "union":  # FeatureUnion: "tfidf" parts, columns concatenated
+            if not isinstance(v.get("parts"), list) or not 2 <= len(v["parts"]) <= 8:
+                raise FormatError("%s: union needs 2 to 8 parts" % mpath)
+            self.parts, self.terms = [], []
+            for pv in v["parts"]:
+                part = object.__new__(RefModel)
+                part.parts = None
+                part._load_vec(pv, mdir, files, mpath)
+                self.parts.append(part)
+                self.terms.extend(part.terms)
+            if v["n_features"] != len(self.terms):
+                raise FormatError("%s: n_features != the parts' vocabulary sizes" % mpath)
+        else:
+            self._load_vec(v, mdir, files, mpath)
         c = m["classifier"]
         self.clf = c
         if c["file"] not in files:
@@ -136,6 +135,27 @@ class RefModel:
                 raise FormatError("%s: libsvm_labels" % mpath)
         else:
             raise FormatError("%s: classifier type %r" % (mpath, c["type"]))
+
+    def _load_vec(self, v, mdir, files, mpath):
+        """A "tfidf" section: its vocabulary and stop words."""
+        self.vec = v
+        named = [v["vocabulary"]] + ([v["stop_words"]] if v.get("stop_words") else [])
+        for name in named:
+            if name not in files:
+                raise FormatError("%s: %s not listed in files" % (mpath, name))
+        if v["type"] != "tfidf" or v["dtype"] != "float64" or not (
+                (v["analyzer"] == "word" and v["token_pattern"] == TOKEN_PATTERN) or
+                (v["analyzer"] in ("char", "char_wb") and v["token_pattern"] is None and
+                 v["stop_words"] is None)):
+            raise FormatError("%s: unsupported vectorizer" % mpath)
+        self.terms, self.idf = self._read_vocab(os.path.join(mdir, v["vocabulary"]))
+        if v["n_features"] != len(self.terms):
+            raise FormatError("%s: n_features != vocabulary size" % mpath)
+        self.index = {t: i for i, t in enumerate(self.terms)}
+        self.stop = None
+        if v["stop_words"] is not None:
+            self.stop = self._read_stop(os.path.join(mdir, v["stop_words"]))
+        self.token_re = re.compile(TOKEN_PATTERN)
 
     def _lines(self, path):
         with open(path, "rb") as f:
@@ -256,6 +276,12 @@ class RefModel:
 
     def vectorize(self, text):
         """Returns sorted [(column, value)] as TfidfVectorizer.transform would."""
+        if self.parts is not None:
+            row, off = [], 0
+            for part in self.parts:
+                row.extend((j + off, x) for j, x in part.vectorize(text))
+                off += len(part.terms)
+            return row
         v = self.vec
         counts = {}
         for t in self.analyze(text):

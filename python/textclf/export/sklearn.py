@@ -42,6 +42,7 @@ from ._estimators import (class_names, describe_linear, is_supported, supported_
 from ._libsvm import (LibSVM, check_libsvm_file, check_svc_with_libsvm, libsvm_outputs,
                       parse_labels, svc_model_text)
 from ._selection import Plan, is_selector
+from ._union import describe_union, is_union
 from ._vectorizer import describe_vectorizer
 from ._write import (build_manifest, golden_records, install_dir, verify_dir, write_linear,
                      write_stopwords, write_vocab)
@@ -240,14 +241,22 @@ def write_model(vec, tfidf, clf, out, name=None, description=None, golden=None, 
     chain: the pipeline's steps before the classifier when they include feature selectors.
     Returns (directory, manifest)."""
     plan = None
-    if chain is not None and any(is_selector(s) for s in chain):
+    union_files = None
+    if is_union(vec):
+        if tfidf is not None or (chain is not None and len(chain) > 1):
+            raise Refuse("a FeatureUnion must be followed by the classifier directly (its parts "
+                         "may be CountVectorizer + TfidfTransformer pipelines)")
+        chain = [vec]
+        vec_meta, union_files, n_union = describe_union(vec)
+        terms, idf, stop = None, None, None
+    elif chain is not None and any(is_selector(s) for s in chain):
         plan = Plan(chain)
         tfidf = plan.tfidf
         vec_meta, terms, idf, stop = describe_vectorizer(vec, tfidf, plan.tfidf_cols, plan.keep)
     else:
         chain = [vec] + ([tfidf] if tfidf is not None else [])
         vec_meta, terms, idf, stop = describe_vectorizer(vec, tfidf)
-    n = len(terms)
+    n = n_union if union_files is not None else len(terms)
     expand = plan.expand if plan is not None else None
     golden = list(DEFAULT_GOLDEN) if golden is None else golden
 
@@ -264,9 +273,15 @@ def write_model(vec, tfidf, clf, out, name=None, description=None, golden=None, 
     tmp = tempfile.mkdtemp(prefix=".%s.tmp-" % os.path.basename(out), dir=parent)
     lsvm = None
     try:
-        write_vocab(os.path.join(tmp, "vocab.tsv"), terms, idf)
-        if stop is not None:
-            write_stopwords(os.path.join(tmp, "stopwords.txt"), stop)
+        if union_files is not None:
+            for vf, t_terms, t_idf, sf, t_stop in union_files:
+                write_vocab(os.path.join(tmp, vf), t_terms, t_idf)
+                if t_stop is not None:
+                    write_stopwords(os.path.join(tmp, sf), t_stop)
+        else:
+            write_vocab(os.path.join(tmp, "vocab.tsv"), terms, idf)
+            if stop is not None:
+                write_stopwords(os.path.join(tmp, "stopwords.txt"), stop)
         if clf is None:  # libsvm-trained model
             if libsvm_model is None:
                 raise Refuse("no classifier given")
