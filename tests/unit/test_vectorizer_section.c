@@ -104,8 +104,9 @@ static void test_refusals(void)
         const char *want;       /* the message, after "m/manifest.json: " */
     } cases[] = {
         {"\"tfidf\"", "\"count\"",
-         "unsupported vectorizer.type \"count\" (this textclf supports \"tfidf\")"},
-        {"\"type\": \"tfidf\"", "\"type\": 1", "\"vectorizer.type\" must be a string"},
+         "unsupported vectorizer.type \"count\" (expected one of \"tfidf\", \"union\")"},
+        {"\"type\": \"tfidf\"", "\"type\": 1",
+         "\"vectorizer.type\" must be one of \"tfidf\", \"union\""},
         {"\"type\": \"tfidf\", ", "", "missing \"vectorizer.type\""},
         {"\"word\"", "\"chars\"",
          "unsupported vectorizer.analyzer \"chars\" (expected one of \"word\", \"char\", "
@@ -215,5 +216,57 @@ static void test_char_analyzers(void)
     free(a);
 }
 
+/* "union": two "tfidf" parts (a word one and a char_wb one), columns added up. */
+static void test_union(void)
+{
+    char *charpart = str_replace(TINY_VEC, "\"(?u)\\\\b\\\\w\\\\w+\\\\b\", \"analyzer\": \"word\"",
+                                 "null, \"analyzer\": \"char_wb\"");
+    size_t need = strlen(TINY_VEC) + (charpart ? strlen(charpart) : 0) + 128;
+    char *u = malloc(need);
+    TC_CHECK(charpart != NULL && u != NULL, "setup");
+    if (charpart == NULL || u == NULL) {
+        free(charpart);
+        free(u);
+        return;
+    }
+    snprintf(u, need, "\"type\": \"union\", \"n_features\": 10, \"parts\": [{%s}, {%s}]",
+             TINY_VEC, charpart);
+    tc_vectorizer_section s;
+    char err[TC_ERR_LEN];
+    TC_CHECK(parse(u, &s, err) == TC_OK, "union: %s", err);
+    TC_CHECK(s.kind == TC_VECTORIZER_UNION && s.n_parts == 2 && s.n_features == 10 &&
+                 s.parts[0].config.tokenizer_ops == NULL &&
+                 s.parts[1].config.tokenizer_ops == &tc_char_ngram_tokenizer &&
+                 s.parts[1].config.tokenizer_options == &s.parts[1].char_options &&
+                 s.parts[1].char_options.word_bounded && s.parts[0].vocabulary != NULL,
+             "union parts");
+    static const struct {
+        const char *from, *to, *want;
+    } bad[] = {
+        {"\"n_features\": 10, ", "\"n_features\": 11, ",
+         "\"vectorizer.n_features\" must be the sum of the parts' (10)"},
+        {"\"parts\": [{", "\"parts\": [3, {", "\"vectorizer.parts\"[0] must be an object"},
+        {"\"parts\": [", "\"parts\": [], \"x\": [", "\"vectorizer.parts\" must be an array of 2 to 8"},
+        {"\"parts\": [{", "\"parts\": [\"x\", {", "\"vectorizer.parts\"[0] must be an object"},
+        {"[{\"type\": \"tfidf\"", "[{\"type\": \"union\"",
+         "unsupported vectorizer.parts[].type \"union\""},
+        {"\"parts\": ", "\"prats\": ", "missing \"vectorizer.parts\""},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *sec = str_replace(u, bad[i].from, bad[i].to);
+        TC_CHECK(sec != NULL, "stale pattern %zu", i);
+        if (sec == NULL)
+            continue;
+        char want[TC_ERR_LEN];
+        tc_status st = parse(sec, &s, err);
+        free(sec);
+        snprintf(want, sizeof want, MANIFEST ": %s", bad[i].want);
+        TC_CHECK(st == TC_EFORMAT && strncmp(err, want, strlen(want)) == 0,
+                 "case %zu: %d \"%.200s\"", i, (int)st, err);
+    }
+    free(charpart);
+    free(u);
+}
+
 TC_TESTS(TC_TEST(test_tiny_section), TC_TEST(test_variations), TC_TEST(test_refusals),
-         TC_TEST(test_char_analyzers))
+         TC_TEST(test_char_analyzers), TC_TEST(test_union))
