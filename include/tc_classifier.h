@@ -16,13 +16,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "tc_calibrator.h"
 #include "tc_output.h"
 #include "tc_proba.h"
 #include "tc_sparse.h"
 #include "tc_status.h"
 
 /* Classifier kinds; tc_proba_kind (how values become probabilities) is in tc_proba.h. */
-typedef enum tc_classifier_type { TC_CLF_LINEAR, TC_CLF_LIBSVM } tc_classifier_type;
+typedef enum tc_classifier_type {
+    TC_CLF_LINEAR,
+    TC_CLF_LIBSVM,
+    TC_CLF_BINARIZED,  /* tc_binarized.h: BernoulliNB's binarize step, then linear */
+    TC_CLF_CALIBRATED  /* tc_calibrated.h: CalibratedClassifierCV over linear folds */
+} tc_classifier_type;
 
 /* Which library trained a libsvm model; decides the two places they differ. */
 typedef enum tc_svm_origin {
@@ -40,6 +46,8 @@ typedef struct tc_classifier_config {
     size_t n_features;         /* columns of the tf-idf row */
     const int *libsvm_labels;  /* libsvm only: n_classes ints, must equal the file's
                                   `label` line in order (class i <-> libsvm label i) */
+    double binarize;           /* binarized only: the threshold (finite, >= 0) */
+    tc_calibration_method calibration;  /* calibrated only: the method the file uses */
 } tc_classifier_config;
 
 typedef struct tc_classifier tc_classifier;
@@ -75,6 +83,9 @@ void tc_classifier_scratch_free(tc_classifier_scratch **s);
  * computed as the source library's predict() does. */
 tc_status tc_classifier_predict(const tc_classifier *c, tc_classifier_scratch *s,
                                 const tc_sparse *x, double *values, size_t *label);
+
+/* How many raw decision values tc_classifier_decision_values computes. */
+size_t tc_classifier_n_decision(const tc_classifier *c);
 
 /* Raw decision values: linear, R values; libsvm, n(n-1)/2 pairwise values in libsvm
  * order (as svm_predict_values). Returns how many were written (<= cap). */

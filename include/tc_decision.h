@@ -7,8 +7,8 @@
  *  - libsvm, two classes: -f01, as SVC.decision_function (> 0 means class 1);
  *  - libsvm, k > 2 classes: SVC's decision_function_shape='ovr',
  *    _ovr_decision_function(dec < 0, -dec, k), with its float operations in its order;
- *  - MultinomialNB (the rows are joint log-likelihoods): none; scikit-learn has no
- *    decision_function there.
+ *  - MultinomialNB, ComplementNB, BernoulliNB (the rows are joint log-likelihoods) and
+ *    the other kinds (calibrated): none; scikit-learn has no decision_function there.
  */
 #ifndef TC_DECISION_H
 #define TC_DECISION_H

@@ -20,7 +20,8 @@ typedef enum tc_proba_kind {
     TC_PROBA_SOFTMAX_BINARY,  /* binary multinomial LR: softmax([-d, d]), p1 = sigma(2d) */
     TC_PROBA_MODIFIED_HUBER,  /* SGD modified_huber: (clip(d,-1,1)+1)/2, rows normalised */
     TC_PROBA_NAIVE_BAYES,     /* MultinomialNB: exp(jll - logsumexp(jll)) */
-    TC_PROBA_PAIRWISE         /* libsvm probA/probB + Wu-Lin-Weng pairwise coupling */
+    TC_PROBA_PAIRWISE,        /* libsvm probA/probB + Wu-Lin-Weng pairwise coupling */
+    TC_PROBA_CALIBRATED       /* CalibratedClassifierCV: its own kind (tc_calibrator.h) */
 } tc_proba_kind;
 
 /* scipy.special.expit for float64: 1 / (1 + exp(-x)). */

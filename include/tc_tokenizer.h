@@ -46,6 +46,13 @@ void tc_tokenizer_scratch_free(tc_tokenizer_scratch **s);
 tc_status tc_tokenize(const tc_tokenizer_options *opt, tc_tokenizer_scratch *scratch,
                       const char *text, size_t len, tc_token_list *out, char *err);
 
+/* The whole preprocessed text of the last successful tc_tokenize with s (lowercased and
+ * accent-stripped as the options said; every code point, not only the tokens'), as
+ * scikit-learn's preprocessor returns it: *len bytes of UTF-8 owned by s, followed by at
+ * least TC_TOKEN_PAD readable bytes, valid until s is used again. The char analyzers
+ * (tc_char_ngrams.h) start from it. */
+const char *tc_tokenizer_preprocessed(const tc_tokenizer_scratch *s, size_t *len);
+
 /* The same as a tokenizer family: options are a tc_tokenizer_options, scratches are
  * tc_tokenizer_scratch, tokenize is tc_tokenize. */
 extern const tc_tokenizer_ops tc_sklearn_tokenizer;

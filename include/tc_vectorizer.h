@@ -66,6 +66,11 @@ tc_status tc_vectorizer_load_mem(const tc_vectorizer_config *cfg, const char *vo
                                  char *err);
 void tc_vectorizer_free(tc_vectorizer **v);
 
+/* scikit-learn's FeatureUnion of the vectorizers parts[0..n) (tc_vec_union.h): their
+ * rows concatenated, part 0's columns first. Takes ownership of the parts (on failure
+ * too); 2 <= n <= 8. tc_vectorizer_config_of reports part 0's config. */
+tc_status tc_vectorizer_union(tc_vectorizer **parts, size_t n, tc_vectorizer **out, char *err);
+
 size_t tc_vectorizer_n_features(const tc_vectorizer *v);
 const tc_vectorizer_config *tc_vectorizer_config_of(const tc_vectorizer *v);
 

@@ -17,10 +17,12 @@
 struct cJSON;  /* <cjson/cJSON.h> */
 
 #include "tc_keras_tokenizer.h"
+#include "tc_char_ngrams.h"
 #include "tc_mjson.h"
 #include "tc_model_files.h"
 #include "tc_spark_vectorizer.h"
 #include "tc_status.h"
+#include "tc_vec_union.h"
 #include "tc_vectorizer.h"
 
 /* In the order of vectorizer_section.c's TYPES. */
@@ -28,8 +30,18 @@ typedef enum tc_vectorizer_kind {
     TC_VECTORIZER_TFIDF, /* "tfidf": scikit-learn TfidfVectorizer, vocabulary file */
     TC_VECTORIZER_KERAS, /* "keras_text_vectorization": Keras TextVectorization,
                             vocabulary file (tc_keras_section.h) */
-    TC_VECTORIZER_SPARK  /* "spark": Spark ML feature stages (tc_spark_section.h) */
+    TC_VECTORIZER_SPARK, /* "spark": Spark ML feature stages (tc_spark_section.h) */
+    TC_VECTORIZER_UNION  /* "union": FeatureUnion of "tfidf" parts (tc_vec_union.h) */
 } tc_vectorizer_kind;
+
+/* One "tfidf" part of a "union" (the same members as a "tfidf" section). */
+typedef struct tc_vectorizer_part {
+    tc_vectorizer_config config;  /* tokenizer_options points into char_options below */
+    const tc_listed_file *vocabulary;
+    const tc_listed_file *stop_words;
+    tc_char_ngram_options char_options;
+    size_t n_features;
+} tc_vectorizer_part;
 
 typedef struct tc_vectorizer_section {
     tc_vectorizer_kind kind;
@@ -45,6 +57,14 @@ typedef struct tc_vectorizer_section {
     tc_spark_vectorizer_config spark;
     const tc_listed_file *spark_vocabulary;  /* CountVectorizer only */
     const tc_listed_file *spark_idf;         /* NULL: no IDFModel */
+    /* analyzer "char"/"char_wb": config.tokenizer_ops is tc_char_ngram_tokenizer and
+     * config.tokenizer_options points here (so the section must stay where parse wrote
+     * it while config is used); config's ngram range is [1, 1] */
+    tc_char_ngram_options char_options;
+    /* TC_VECTORIZER_UNION: "parts", 2..TC_UNION_MAX_PARTS "tfidf" sections whose
+     * n_features add up to n_features; columns in part order */
+    tc_vectorizer_part parts[TC_UNION_MAX_PARTS];
+    size_t n_parts;
 } tc_vectorizer_section;
 
 /* Reads root's required "vectorizer" object into *out. Refuses (TC_EFORMAT, naming the

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tc_binarized.h"
+#include "tc_calibrated.h"
 #include "tc_clf_backend.h"
 #include "tc_libsvm.h"
 #include "tc_linear.h"
@@ -22,6 +24,8 @@
 static const tc_clf_backend *const BACKENDS[] = {
     [TC_CLF_LINEAR] = &tc_linear_backend,
     [TC_CLF_LIBSVM] = &tc_libsvm_backend,
+    [TC_CLF_BINARIZED] = &tc_binarized_backend,
+    [TC_CLF_CALIBRATED] = &tc_calibrated_backend,
 };
 
 struct tc_classifier {
@@ -134,6 +138,8 @@ static bool indices_ok(const tc_classifier *c, const tc_sparse *x)
             return false;
     return true;
 }
+
+size_t tc_classifier_n_decision(const tc_classifier *c) { return c->be->n_decision(c->model); }
 
 size_t tc_classifier_decision_values(const tc_classifier *c, tc_classifier_scratch *s,
                                      const tc_sparse *x, double *out, size_t cap)

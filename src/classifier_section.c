@@ -95,12 +95,55 @@ static tc_status parse_libsvm(const tc_mjson *r, const cJSON *cl, tc_classifier_
     return TC_OK;
 }
 
+/* "binarized_linear": BernoulliNB (tc_binarized.h), linear.tsv behind a threshold. */
+static tc_status parse_binarized(const tc_mjson *r, const cJSON *cl, tc_classifier_section *out,
+                                 char *err)
+{
+    static const char *const probas[] = {"naive_bayes"};
+    size_t proba = 0;
+    tc_status st = tc_mjson_choice(r, cl, W, "probability", probas, 1, &proba, err);
+    if (st != TC_OK)
+        return st;
+    const cJSON *t = tc_mjson_member(r, cl, W, "binarize", &st, err);
+    if (t == NULL)
+        return st;
+    if (!cJSON_IsNumber(t) || !isfinite(t->valuedouble) || t->valuedouble < 0.0)
+        return tc_fail(err, TC_EFORMAT,
+                       "%s: \"classifier.binarize\" must be a finite number >= 0", r->path);
+    out->config.type = TC_CLF_BINARIZED;
+    out->config.proba = TC_PROBA_NAIVE_BAYES;
+    out->config.binarize = t->valuedouble;
+    snprintf(out->desc, sizeof out->desc, "binarized_linear (%s, binarize %.17g, probability "
+             "naive_bayes)", estimator(cl), t->valuedouble);
+    return TC_OK;
+}
+
+/* "calibrated": CalibratedClassifierCV (tc_calibrated.h); "method" must match the file. */
+static tc_status parse_calibrated(const tc_mjson *r, const cJSON *cl, tc_classifier_section *out,
+                                  char *err)
+{
+    static const char *const probas[] = {"calibrated"};
+    static const char *const methods[] = {"sigmoid", "isotonic"};
+    size_t proba = 0, method = 0;
+    tc_status st;
+    if ((st = tc_mjson_choice(r, cl, W, "probability", probas, 1, &proba, err)) != TC_OK ||
+        (st = tc_mjson_choice(r, cl, W, "method", methods, 2, &method, err)) != TC_OK)
+        return st;
+    out->config.type = TC_CLF_CALIBRATED;
+    out->config.proba = TC_PROBA_CALIBRATED;
+    out->config.calibration = method == 0 ? TC_CAL_SIGMOID : TC_CAL_ISOTONIC;
+    snprintf(out->desc, sizeof out->desc, "calibrated (%s, method %s)", estimator(cl),
+             methods[method]);
+    return TC_OK;
+}
+
 typedef tc_status (*section_parser)(const tc_mjson *r, const cJSON *cl,
                                     tc_classifier_section *out, char *err);
 
 /* "type" -> parser (which sets config.type). */
-static const char *const TYPES[] = {"linear", "libsvm"};
-static const section_parser PARSERS[] = {parse_linear, parse_libsvm};
+static const char *const TYPES[] = {"linear", "libsvm", "binarized_linear", "calibrated"};
+static const section_parser PARSERS[] = {parse_linear, parse_libsvm, parse_binarized,
+                                         parse_calibrated};
 #define N_KINDS (sizeof TYPES / sizeof *TYPES)
 _Static_assert(N_KINDS == sizeof PARSERS / sizeof *PARSERS, "a parser per type");
 

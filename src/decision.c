@@ -9,6 +9,8 @@ size_t tc_decision_width(const tc_classifier *c)
     const size_t k = tc_classifier_n_classes(c);
     if (tc_classifier_backend(c) == TC_CLF_LINEAR && tc_classifier_proba(c) == TC_PROBA_NAIVE_BAYES)
         return 0;
+    if (tc_classifier_backend(c) != TC_CLF_LINEAR && tc_classifier_backend(c) != TC_CLF_LIBSVM)
+        return 0;  /* BernoulliNB, CalibratedClassifierCV: scikit-learn has none */
     return k == 2 ? 1 : k;
 }
 
@@ -17,6 +19,8 @@ size_t tc_decision_raw_count(const tc_classifier *c)
     const size_t k = tc_classifier_n_classes(c);
     if (tc_classifier_backend(c) == TC_CLF_LIBSVM)
         return k * (k - 1) / 2;
+    if (tc_classifier_backend(c) != TC_CLF_LINEAR)
+        return tc_classifier_n_decision(c);
     /* linear: one row for binary models, except naive Bayes (one per class) */
     return k == 2 && tc_classifier_proba(c) != TC_PROBA_NAIVE_BAYES ? 1 : k;
 }

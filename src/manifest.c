@@ -159,6 +159,9 @@ static tc_status check_roles(const tc_manifest *m, char *err)
                         : clf == m->vectorizer.spark_idf  ? "vectorizer.idf"
                         : clf == m->golden                ? "golden"
                                                           : NULL;
+    for (size_t i = 0; other == NULL && i < m->vectorizer.n_parts; i++)
+        if (clf == m->vectorizer.parts[i].vocabulary || clf == m->vectorizer.parts[i].stop_words)
+            other = "a vectorizer part";
     if (other != NULL)
         return tc_fail(err, TC_EFORMAT, "%s: \"%s\" is named both by classifier.file and by %s",
                        m->path, clf->name, other);

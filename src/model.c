@@ -108,6 +108,32 @@ static tc_status build_spark_vectorizer(load_ctx *c, const tc_vectorizer_section
         idf ? idf->len : 0, out, err);
 }
 
+/* A FeatureUnion: each "tfidf" part from its files, then the union (tc_vec_union.h). */
+static tc_status build_union(load_ctx *c, const tc_vectorizer_section *vs, tc_model *m, char *err)
+{
+    tc_vectorizer *parts[TC_UNION_MAX_PARTS] = {NULL};
+    tc_status st = TC_OK;
+    size_t n = 0;
+    for (; n < vs->n_parts && st == TC_OK; n++) {
+        const tc_vectorizer_part *p = &vs->parts[n];
+        const tc_file_bytes *voc = bytes_of(c, p->vocabulary);
+        const tc_file_bytes *stop = p->stop_words ? bytes_of(c, p->stop_words) : NULL;
+        st = tc_vectorizer_load_mem(&p->config, p->vocabulary->path, voc->data, voc->len,
+                                    stop ? p->stop_words->path : NULL, stop ? stop->data : NULL,
+                                    stop ? stop->len : 0, &parts[n], err);
+        if (st == TC_OK && tc_vectorizer_n_features(parts[n]) != p->n_features)
+            st = tc_fail(err, TC_EFORMAT, "%s: \"n_features\" of vectorizer part %zu is %zu but "
+                         "%s has %zu terms", tc_manifest_path(c->man), n, p->n_features,
+                         p->vocabulary->path, tc_vectorizer_n_features(parts[n]));
+    }
+    if (st != TC_OK) {
+        for (size_t i = 0; i < n; i++)
+            tc_vectorizer_free(&parts[i]);
+        return st;
+    }
+    return tc_vectorizer_union(parts, n, &m->vec, err);
+}
+
 /* Builds the vectorizer kind the manifest names from its files' bytes (hashes are being
  * verified meanwhile; a mismatch is reported before anything this returns). */
 static tc_status build_vectorizer(load_ctx *c, tc_model *m, char *err)
@@ -131,6 +157,9 @@ static tc_status build_vectorizer(load_ctx *c, tc_model *m, char *err)
     }
     case TC_VECTORIZER_SPARK:
         st = build_spark_vectorizer(c, vs, &m->svec, err);
+        break;
+    case TC_VECTORIZER_UNION:
+        st = build_union(c, vs, m, err);
         break;
     }
     return st;

@@ -112,6 +112,7 @@ void tc_proba_from_decision(tc_proba_kind kind, const double *d, size_t rows, si
         naive_bayes(d, k, v);
         return;
     case TC_PROBA_PAIRWISE:
+    case TC_PROBA_CALIBRATED:
         break;
     }
 }

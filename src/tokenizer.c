@@ -42,6 +42,7 @@ _Static_assert(TC_TOK_SLACK >= TC_TOKEN_PAD, "the slack provides TC_TOKEN_PAD");
 struct tc_tokenizer_scratch {
     char *text;
     size_t text_cap;
+    size_t text_len;  /* bytes of the last call's preprocessed text */
     tc_token *tok;
     size_t tok_cap;
 };
@@ -498,6 +499,7 @@ tokenize(const tc_tokenizer_options *opt, tc_tokenizer_scratch *scratch, const c
     out->text = scratch->text;
     out->tokens = scratch->tok;
     out->count = st.nt;
+    scratch->text_len = st.o;
     return TC_OK;
 }
 
@@ -527,6 +529,12 @@ tc_status tc_tokenize(const tc_tokenizer_options *opt, tc_tokenizer_scratch *scr
         return tokenize_avx512(opt, scratch, text, len, out, err);
 #endif
     return tokenize_portable(opt, scratch, text, len, out, err);
+}
+
+const char *tc_tokenizer_preprocessed(const tc_tokenizer_scratch *s, size_t *len)
+{
+    *len = s->text_len;
+    return s->text;
 }
 
 /* tc_sklearn_tokenizer: the functions above behind tc_tokens.h's untyped interface */

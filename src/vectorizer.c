@@ -31,6 +31,7 @@
 #endif
 
 #include "tc_termcount.h"
+#include "tc_vec_union.h"
 #include "tc_textfile.h"
 #include "tc_vocab_file.h"
 #include "tc_vocab_index.h"
@@ -46,6 +47,7 @@ struct tc_vectorizer {
     double log1p_tab[64];      /* log((double)c) + 1.0 for small counts c (sublinear_tf) */
     uint32_t oov_node;         /* cfg.oov_term's term node (column 0); TC_NODE_NONE: none */
     void (*divide)(double *v, size_t n, double d);  /* v[i] /= d: widest the CPU has */
+    tc_vec_union *un;          /* a FeatureUnion (tc_vec_union.h): the rest is unused */
 };
 
 struct tc_vectorizer_scratch {
@@ -59,6 +61,7 @@ struct tc_vectorizer_scratch {
     uint32_t *cols;       /* distinct term nodes, ascending, then their columns */
     uint32_t *counts;     /* their counts */
     double *vals;
+    tc_vec_union_scratch *un;  /* for union vectorizers, made on first use */
 };
 
 /* v[i] /= d for i < n. Vector division is correctly rounded like divsd, so every
@@ -228,6 +231,7 @@ void tc_vectorizer_free(tc_vectorizer **v)
     if (v == NULL || *v == NULL)
         return;
     tc_vocab_index_free(&(*v)->index);
+    tc_vec_union_free(&(*v)->un);
     free((*v)->tok_options);
     free(*v);
     *v = NULL;
@@ -235,7 +239,26 @@ void tc_vectorizer_free(tc_vectorizer **v)
 
 size_t tc_vectorizer_n_features(const tc_vectorizer *v)
 {
-    return tc_vocab_index_n_terms(v->index);
+    return v->un != NULL ? tc_vec_union_n_features(v->un) : tc_vocab_index_n_terms(v->index);
+}
+
+tc_status tc_vectorizer_union(tc_vectorizer **parts, size_t n, tc_vectorizer **out, char *err)
+{
+    tc_vectorizer *v = calloc(1, sizeof *v);
+    if (v == NULL) {
+        for (size_t i = 0; i < n; i++)
+            tc_vectorizer_free(&parts[i]);
+        return tc_fail(err, TC_ENOMEM, "out of memory");
+    }
+    if (n > 0)
+        v->cfg = parts[0]->cfg;  /* tc_vectorizer_config_of: the first part's */
+    tc_status st = tc_vec_union_new(parts, n, &v->un, err);
+    if (st != TC_OK) {
+        free(v);
+        return st;
+    }
+    *out = v;
+    return TC_OK;
 }
 
 const tc_vectorizer_config *tc_vectorizer_config_of(const tc_vectorizer *v) { return &v->cfg; }
@@ -262,6 +285,7 @@ void tc_vectorizer_scratch_free(tc_vectorizer_scratch **s)
     if (x->tok_ops != NULL)
         x->tok_ops->scratch_free(x->tok);
     tc_vocab_lookup_scratch_free(&x->lookup);
+    tc_vec_union_scratch_free(&x->un);
     free(x->hits);
     free(x->tmp);
     free(x->bk);
@@ -364,6 +388,8 @@ static inline double values_and_norm(const tc_vectorizer *v, tc_vectorizer_scrat
 tc_status tc_vectorizer_transform(const tc_vectorizer *v, tc_vectorizer_scratch *s,
                                   const char *text, size_t len, tc_sparse *out, char *err)
 {
+    if (v->un != NULL)
+        return tc_vec_union_transform(v->un, &s->un, text, len, out, err);
     const tc_vectorizer_config *cfg = &v->cfg;
     if (!ensure_tokenizer(s, v->tok_ops))
         return tc_fail(err, TC_ENOMEM, "out of memory");

@@ -7,6 +7,7 @@
 
 #include "tc_keras_section.h"
 #include "tc_spark_section.h"
+#include "tc_char_ngrams.h"
 
 #define W "vectorizer."
 
@@ -20,8 +21,15 @@ static tc_status parse_tfidf(const tc_mjson *r, const cJSON *v, tc_vectorizer_se
     static const char *const norms[] = {NULL, "l1", "l2"};
     size_t strip_i = 0, norm_i = 0, nf = 0;
     tc_status st;
-    if ((st = tc_mjson_exact(r, v, W, "analyzer", "word", err)) != TC_OK ||
-        (st = tc_mjson_exact(r, v, W, "token_pattern", "(?u)\\b\\w\\w+\\b", err)) != TC_OK ||
+    /* "char"/"char_wb": tc_char_ngrams.h, no token pattern (scikit-learn ignores it) */
+    static const char *const analyzers[] = {"word", "char", "char_wb"};
+    static const char *const no_pattern[] = {NULL};
+    size_t an = 0, unused = 0;
+    if ((st = tc_mjson_choice(r, v, W, "analyzer", analyzers, 3, &an, err)) != TC_OK)
+        return st;
+    st = an == 0 ? tc_mjson_exact(r, v, W, "token_pattern", "(?u)\\b\\w\\w+\\b", err)
+                 : tc_mjson_choice(r, v, W, "token_pattern", no_pattern, 1, &unused, err);
+    if (st != TC_OK ||
         (st = tc_mjson_exact(r, v, W, "dtype", "float64", err)) != TC_OK ||
         (st = tc_mjson_bool(r, v, W, "lowercase", &cfg.tokenizer.lowercase, err)) != TC_OK ||
         (st = tc_mjson_choice(r, v, W, "strip_accents", strip, 3, &strip_i, err)) != TC_OK ||
@@ -42,14 +50,23 @@ static tc_status parse_tfidf(const tc_mjson *r, const cJSON *v, tc_vectorizer_se
     if (ng == NULL)
         return st;
     size_t lo = 0, hi = 0;
+    const unsigned limit = an == 0 ? 8u : TC_CHAR_NGRAM_LIMIT;
     if (!cJSON_IsArray(ng) || cJSON_GetArraySize(ng) != 2 ||
         !tc_mjson_uint(cJSON_GetArrayItem(ng, 0), 1e9, &lo) ||
-        !tc_mjson_uint(cJSON_GetArrayItem(ng, 1), 1e9, &hi) || lo < 1 || lo > hi || hi > 8)
+        !tc_mjson_uint(cJSON_GetArrayItem(ng, 1), 1e9, &hi) || lo < 1 || lo > hi || hi > limit)
         return tc_fail(err, TC_EFORMAT,
-                       "%s: \"vectorizer.ngram_range\" must be [min, max] with 1 <= min <= max <= 8",
-                       r->path);
+                       "%s: \"vectorizer.ngram_range\" must be [min, max] with 1 <= min <= max <= %u",
+                       r->path, limit);
     cfg.ngram_min = (unsigned)lo;
     cfg.ngram_max = (unsigned)hi;
+    if (an != 0) {  /* each token is a whole character n-gram */
+        out->char_options.pre = cfg.tokenizer;
+        out->char_options.word_bounded = an == 2;
+        out->char_options.min_n = (unsigned)lo;
+        out->char_options.max_n = (unsigned)hi;
+        cfg.tokenizer_ops = &tc_char_ngram_tokenizer;
+        cfg.ngram_min = cfg.ngram_max = 1;
+    }
     const cJSON *nfj = tc_mjson_member(r, v, W, "n_features", &st, err);
     if (nfj == NULL)
         return st;
@@ -62,6 +79,10 @@ static tc_status parse_tfidf(const tc_mjson *r, const cJSON *v, tc_vectorizer_se
     const cJSON *sw = tc_mjson_member(r, v, W, "stop_words", &st, err);
     if (sw == NULL)
         return st;
+    if (!cJSON_IsNull(sw) && an != 0)
+        return tc_fail(err, TC_EFORMAT, "%s: \"vectorizer.stop_words\" must be null for "
+                       "analyzer \"%s\" (scikit-learn uses stop words with \"word\" only)",
+                       r->path, analyzers[an]);
     if (!cJSON_IsNull(sw)) {
         if (!cJSON_IsString(sw))
             return tc_fail(err, TC_EFORMAT,
@@ -76,13 +97,58 @@ static tc_status parse_tfidf(const tc_mjson *r, const cJSON *v, tc_vectorizer_se
     return TC_OK;
 }
 
+/* "union": {"n_features": N, "parts": [{"type": "tfidf", ...}, ...]}. */
+static tc_status parse_union(const tc_mjson *r, const cJSON *v, tc_vectorizer_section *out,
+                             char *err)
+{
+    tc_status st = TC_OK;
+    const cJSON *parts = tc_mjson_member(r, v, W, "parts", &st, err);
+    if (parts == NULL)
+        return st;
+    size_t n = cJSON_IsArray(parts) ? (size_t)cJSON_GetArraySize(parts) : 0;
+    if (n < 2 || n > TC_UNION_MAX_PARTS)
+        return tc_fail(err, TC_EFORMAT, "%s: \"vectorizer.parts\" must be an array of 2 to %u "
+                       "vectorizer sections", r->path, TC_UNION_MAX_PARTS);
+    size_t total = 0, nf = 0, i = 0;
+    for (const cJSON *p = parts->child; p != NULL; p = p->next, i++) {
+        static const char *const part_types[] = {"tfidf"};
+        size_t unused = 0;
+        if (!cJSON_IsObject(p))
+            return tc_fail(err, TC_EFORMAT, "%s: \"vectorizer.parts\"[%zu] must be an object",
+                           r->path, i);
+        if ((st = tc_mjson_choice(r, p, "vectorizer.parts[].", "type", part_types, 1, &unused,
+                                  err)) != TC_OK)
+            return st;
+        tc_vectorizer_section one;
+        memset(&one, 0, sizeof one);
+        if ((st = parse_tfidf(r, p, &one, err)) != TC_OK)
+            return st;
+        tc_vectorizer_part *d = &out->parts[i];
+        d->config = one.config;
+        d->vocabulary = one.vocabulary;
+        d->stop_words = one.stop_words;
+        d->char_options = one.char_options;
+        d->n_features = one.n_features;
+        total += one.n_features;
+    }
+    const cJSON *nfj = tc_mjson_member(r, v, W, "n_features", &st, err);
+    if (nfj == NULL)
+        return st;
+    if (!tc_mjson_uint(nfj, 4294967294.0, &nf) || nf != total)
+        return tc_fail(err, TC_EFORMAT, "%s: \"vectorizer.n_features\" must be the sum of the "
+                       "parts' (%zu)", r->path, total);
+    out->n_parts = n;
+    out->n_features = nf;
+    return TC_OK;
+}
+
 typedef tc_status (*section_parser)(const tc_mjson *r, const cJSON *v, tc_vectorizer_section *out,
                                     char *err);
 
 /* "type" -> parser; index i is tc_vectorizer_kind i. */
-static const char *const TYPES[] = {"tfidf", "keras_text_vectorization", "spark"};
+static const char *const TYPES[] = {"tfidf", "keras_text_vectorization", "spark", "union"};
 static const section_parser PARSERS[] = {parse_tfidf, tc_keras_vectorizer_parse,
-                                         tc_spark_section_parse};
+                                         tc_spark_section_parse, parse_union};
 #define N_KINDS (sizeof TYPES / sizeof *TYPES)
 _Static_assert(N_KINDS == sizeof PARSERS / sizeof *PARSERS, "a parser per type");
 
@@ -102,5 +168,10 @@ tc_status tc_vectorizer_section_parse(const tc_mjson *r, const cJSON *root,
     *out = s;
     if (out->kind == TC_VECTORIZER_KERAS)  /* the options now live in *out */
         out->config.tokenizer_options = &out->keras;
+    if (out->config.tokenizer_ops == &tc_char_ngram_tokenizer)  /* into *out, not s */
+        out->config.tokenizer_options = &out->char_options;
+    for (size_t i = 0; i < out->n_parts; i++)
+        if (out->parts[i].config.tokenizer_ops == &tc_char_ngram_tokenizer)
+            out->parts[i].config.tokenizer_options = &out->parts[i].char_options;
     return TC_OK;
 }

@@ -28,9 +28,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const tc_listed_file *files = tc_manifest_files(m, &n);
         const tc_vectorizer_section *v = tc_manifest_vectorizer(m);
         const tc_classifier_section *c = tc_manifest_classifier(m);
+        /* a union's vocabularies are its parts' */
+        bool vocab_ok = v->kind == TC_VECTORIZER_UNION ? v->n_parts >= 2 && v->vocabulary == NULL
+                        : v->kind == TC_VECTORIZER_SPARK ? v->vocabulary == NULL
+                                                         : listed(v->vocabulary, files, n);
+        size_t part_sum = 0;
+        for (size_t i = 0; i < v->n_parts; i++) {
+            part_sum += v->parts[i].n_features;
+            if (!listed(v->parts[i].vocabulary, files, n) || c->file == v->parts[i].vocabulary ||
+                (v->parts[i].stop_words != NULL && !listed(v->parts[i].stop_words, files, n)))
+                abort();
+        }
+        if (v->kind == TC_VECTORIZER_UNION && part_sum != v->n_features)
+            abort();
         if (tc_manifest_n_classes(m) < 2 || c->config.n_classes != tc_manifest_n_classes(m) ||
-            c->config.n_features != v->n_features || v->n_features == 0 ||
-            (v->kind == TC_VECTORIZER_TFIDF && !listed(v->vocabulary, files, n)) ||
+            c->config.n_features != v->n_features || v->n_features == 0 || !vocab_ok ||
             (v->kind == TC_VECTORIZER_SPARK && v->spark_vocabulary != NULL &&
              !listed(v->spark_vocabulary, files, n)) ||
             (v->spark_idf != NULL && !listed(v->spark_idf, files, n)) ||

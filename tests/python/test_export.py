@@ -18,7 +18,7 @@ import textclf
 from conftest import ROOT, binary, pc
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.multiclass import OneVsRestClassifier
+from sklearn.multiclass import OneVsOneClassifier
 from sklearn.pipeline import Pipeline
 from textclf.export.sklearn import EXPORTER, Refuse, export_pipeline
 
@@ -114,8 +114,8 @@ def test_export_pipeline_from_python(pickled, data, tmp_path):
 def test_refusals_name_the_estimator(data, tmp_path):
     texts, labels = data
     ovr = Pipeline([("tfidf", TfidfVectorizer()),
-                    ("clf", OneVsRestClassifier(LogisticRegression()))]).fit(texts, labels)
-    with pytest.raises(Refuse, match="OneVsRestClassifier is not supported"):
+                    ("clf", OneVsOneClassifier(LogisticRegression()))]).fit(texts, labels)
+    with pytest.raises(Refuse, match="OneVsOneClassifier is not supported"):
         export_pipeline(ovr, str(tmp_path / "ovr"))
     assert not os.path.exists(tmp_path / "ovr")
     p = str(tmp_path / "ovr.pkl")
@@ -125,7 +125,7 @@ def test_refusals_name_the_estimator(data, tmp_path):
     assert r.returncode == 1
     assert "Traceback" not in r.stderr
     assert r.stderr.strip().splitlines()[-1].startswith(
-        "textclf-export sklearn: classifier OneVsRestClassifier is not supported")
+        "textclf-export sklearn: classifier OneVsOneClassifier is not supported")
 
 
 def test_logistic_regression_formula_follows_this_sklearn(data, tmp_path):

@@ -117,9 +117,9 @@ static void test_refusals(void)
         const char *want;  /* the message, after "m/manifest.json: " */
     } cases[] = {
         {TINY_CLF_LINEAR, "\"linear\"", "\"tree\"", 2,
-         "unsupported classifier.type \"tree\" (expected one of \"linear\", \"libsvm\")"},
+         "unsupported classifier.type \"tree\" (expected one of \"linear\", \"libsvm\", \"binarized_linear\", \"calibrated\")"},
         {TINY_CLF_LINEAR, "\"type\": \"linear\"", "\"type\": null", 2,
-         "\"classifier.type\" must be one of \"linear\", \"libsvm\""},
+         "\"classifier.type\" must be one of \"linear\", \"libsvm\", \"binarized_linear\", \"calibrated\""},
         {TINY_CLF_LINEAR, "\"type\": \"linear\", ", "", 2, "missing \"classifier.type\""},
         {TINY_CLF_LINEAR, "\"logistic_ovr\"", "\"isotonic\"", 2,
          "unsupported classifier.probability \"isotonic\" (expected one of \"logistic_ovr\", "
@@ -181,4 +181,53 @@ static void test_refusals(void)
     cJSON_Delete(root);
 }
 
-TC_TESTS(TC_TEST(test_linear_kinds), TC_TEST(test_libsvm), TC_TEST(test_refusals))
+/* BernoulliNB's "binarized_linear" and CalibratedClassifierCV's "calibrated". */
+static void test_binarized_and_calibrated(void)
+{
+    static const char bin[] = "\"type\": \"binarized_linear\", \"file\": \"linear.tsv\", "
+                              "\"estimator\": \"BernoulliNB\", \"probability\": "
+                              "\"naive_bayes\", \"binarize\": 0.125";
+    static const char cal[] = "\"type\": \"calibrated\", \"file\": \"linear.tsv\", "
+                              "\"estimator\": \"CalibratedClassifierCV(LinearSVC)\", "
+                              "\"probability\": \"calibrated\", \"method\": \"isotonic\"";
+    tc_classifier_section s;
+    char err[TC_ERR_LEN];
+    TC_CHECK(parse(bin, 2, &s, err) == TC_OK && s.config.type == TC_CLF_BINARIZED &&
+                 s.config.binarize == 0.125 && s.config.proba == TC_PROBA_NAIVE_BAYES,
+             "binarized: %s", err);
+    TC_CHECK(strcmp(s.desc, "binarized_linear (BernoulliNB, binarize 0.125, probability "
+                            "naive_bayes)") == 0, "desc %s", s.desc);
+    TC_CHECK(parse(cal, 3, &s, err) == TC_OK && s.config.type == TC_CLF_CALIBRATED &&
+                 s.config.calibration == TC_CAL_ISOTONIC &&
+                 s.config.proba == TC_PROBA_CALIBRATED, "calibrated: %s", err);
+    static const struct {
+        const char *section, *from, *to, *want;
+    } bad[] = {
+        {bin, "0.125", "-0.5", "\"classifier.binarize\" must be a finite number >= 0"},
+        {bin, "0.125", "\"0.1\"", "\"classifier.binarize\" must be a finite number >= 0"},
+        {bin, ", \"binarize\": 0.125", "", "missing \"classifier.binarize\""},
+        {bin, "\"naive_bayes\"", "\"logistic_ovr\"",
+         "unsupported classifier.probability \"logistic_ovr\""},
+        {cal, "\"isotonic\"", "\"temperature\"",
+         "unsupported classifier.method \"temperature\" (expected one of \"sigmoid\", "
+         "\"isotonic\")"},
+        {cal, ", \"method\": \"isotonic\"", "", "missing \"classifier.method\""},
+        {cal, "\"calibrated\", \"method", "\"none\", \"method",
+         "unsupported classifier.probability \"none\""},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *sec = str_replace(bad[i].section, bad[i].from, bad[i].to);
+        TC_CHECK(sec != NULL, "stale pattern %zu", i);
+        if (sec == NULL)
+            continue;
+        char want[TC_ERR_LEN];
+        tc_status st = parse(sec, 2, &s, err);
+        free(sec);
+        snprintf(want, sizeof want, MANIFEST ": %s", bad[i].want);
+        TC_CHECK(st == TC_EFORMAT && strncmp(err, want, strlen(want)) == 0,
+                 "case %zu: %d \"%.200s\"", i, (int)st, err);
+    }
+}
+
+TC_TESTS(TC_TEST(test_linear_kinds), TC_TEST(test_libsvm), TC_TEST(test_refusals),
+         TC_TEST(test_binarized_and_calibrated))

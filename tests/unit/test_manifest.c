@@ -77,6 +77,9 @@ static void test_refusals(void)
     const tiny_spec base = tiny_linear_spec(&g);
     char *clf_golden = str_replace(TINY_CLF_LINEAR, "\"linear.tsv\"", "\"golden.jsonl\"");
     char *vocab_clf = str_replace(TINY_VEC, "\"vocab.tsv\"", "\"linear.tsv\"");
+    char union_clf[2048];
+    snprintf(union_clf, sizeof union_clf, "\"type\": \"union\", \"n_features\": 10, "
+             "\"parts\": [{%s}, {%s}]", TINY_VEC, vocab_clf ? vocab_clf : "");
     static const char LONG_NAME[] = "{\"vocab.tsv\": {\"sha256\": \"" SHA_A "\", \"bytes\": 1}, "
                                     "\"x%05000d\": {\"sha256\": \"" SHA_A "\", \"bytes\": 1}}";
     char *long_files = malloc(sizeof LONG_NAME + 5000);
@@ -86,7 +89,7 @@ static void test_refusals(void)
         tiny_spec sp;
         const char *files;  /* NULL: FILES */
         const char *want;   /* the message, after MANIFEST */
-    } cases[48];
+    } cases[50];
     size_t n = 0;
 #define CASE(ASSIGN_, FILES_, WANT_)                                                           \
     do {                                                                                       \
@@ -167,9 +170,12 @@ static void test_refusals(void)
          ": \"golden.jsonl\" is named both by classifier.file and by golden");
     CASE((sp->vec = vocab_clf), NULL,
          ": \"linear.tsv\" is named both by classifier.file and by vectorizer.vocabulary");
+    CASE((sp->vec = union_clf), NULL,
+         ": \"linear.tsv\" is named both by classifier.file and by a vectorizer part");
     /* sections are read after the files (their file members name listed files) */
     CASE(sp->vec = "\"type\": 1", NULL,
-         ": \"vectorizer.type\" must be one of \"tfidf\", \"keras_text_vectorization\"");
+         ": \"vectorizer.type\" must be one of \"tfidf\", \"keras_text_vectorization\", "
+         "\"spark\", \"union\"");
     CASE(sp->clf = "\"type\": 1", NULL, ": \"classifier.type\" must be one of");
     for (size_t i = 0; i < n; i++) {
         tc_manifest *m = NULL;

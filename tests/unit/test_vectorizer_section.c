@@ -105,12 +105,16 @@ static void test_refusals(void)
     } cases[] = {
         {"\"tfidf\"", "\"count\"",
          "unsupported vectorizer.type \"count\" (expected one of \"tfidf\", "
-         "\"keras_text_vectorization\")"},
+         "\"keras_text_vectorization\", \"spark\", \"union\")"},
         {"\"type\": \"tfidf\"", "\"type\": 1",
-         "\"vectorizer.type\" must be one of \"tfidf\", \"keras_text_vectorization\""},
+         "\"vectorizer.type\" must be one of \"tfidf\", \"keras_text_vectorization\", \"spark\", "
+         "\"union\""},
         {"\"type\": \"tfidf\", ", "", "missing \"vectorizer.type\""},
+        {"\"word\"", "\"chars\"",
+         "unsupported vectorizer.analyzer \"chars\" (expected one of \"word\", \"char\", "
+         "\"char_wb\")"},
         {"\"word\"", "\"char\"",
-         "unsupported vectorizer.analyzer \"char\" (this textclf supports \"word\")"},
+         "unsupported vectorizer.token_pattern \"(?u)\\b\\w\\w+\\b\" (expected one of null)"},
         {"\\\\w\\\\w+", "\\\\w+", "unsupported vectorizer.token_pattern \"(?u)\\b\\w+\\b\""},
         {"\"float64\"", "\"float32\"", "unsupported vectorizer.dtype \"float32\""},
         {"\"strip_accents\": null", "\"strip_accents\": \"latin\"",
@@ -172,4 +176,99 @@ static void test_refusals(void)
     cJSON_Delete(root);
 }
 
-TC_TESTS(TC_TEST(test_tiny_section), TC_TEST(test_variations), TC_TEST(test_refusals))
+/* analyzer "char"/"char_wb": the char n-gram family with its range, tokens counted as
+ * unigrams; no token pattern, no stop words, n-grams up to 32 characters. */
+static void test_char_analyzers(void)
+{
+    char *a = str_replace(TINY_VEC, "\"(?u)\\\\b\\\\w\\\\w+\\\\b\", \"analyzer\": \"word\", "
+                                    "\"ngram_range\": [1, 2]",
+                          "null, \"analyzer\": \"char_wb\", \"ngram_range\": [2, 30]");
+    TC_CHECK(a != NULL, "stale pattern");
+    if (a == NULL)
+        return;
+    tc_vectorizer_section s;
+    char err[TC_ERR_LEN];
+    TC_CHECK(parse(a, &s, err) == TC_OK, "char_wb: %s", err);
+    TC_CHECK(s.config.tokenizer_ops == &tc_char_ngram_tokenizer && s.config.ngram_min == 1 &&
+                 s.config.ngram_max == 1 && s.char_options.word_bounded &&
+                 s.char_options.min_n == 2 && s.char_options.max_n == 30 &&
+                 s.char_options.pre.lowercase, "char_wb options");
+    static const struct {
+        const char *from, *to, *want;
+    } bad[] = {
+        {"[2, 30]", "[2, 33]", "\"vectorizer.ngram_range\" must be [min, max] with 1 <= min <= "
+                               "max <= 32"},
+        {"\"stop_words\": null", "\"stop_words\": \"vocab.tsv\"",
+         "\"vectorizer.stop_words\" must be null for analyzer \"char_wb\""},
+        {"null, \"analyzer\"", "\"\\\\S+\", \"analyzer\"",
+         "unsupported vectorizer.token_pattern \"\\S+\" (expected one of null)"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *sec = str_replace(a, bad[i].from, bad[i].to);
+        TC_CHECK(sec != NULL, "stale pattern %zu", i);
+        if (sec == NULL)
+            continue;
+        char want[TC_ERR_LEN];
+        tc_status st = parse(sec, &s, err);
+        free(sec);
+        snprintf(want, sizeof want, MANIFEST ": %s", bad[i].want);
+        TC_CHECK(st == TC_EFORMAT && strncmp(err, want, strlen(want)) == 0,
+                 "case %zu: %d \"%.200s\"", i, (int)st, err);
+    }
+    free(a);
+}
+
+/* "union": two "tfidf" parts (a word one and a char_wb one), columns added up. */
+static void test_union(void)
+{
+    char *charpart = str_replace(TINY_VEC, "\"(?u)\\\\b\\\\w\\\\w+\\\\b\", \"analyzer\": \"word\"",
+                                 "null, \"analyzer\": \"char_wb\"");
+    size_t need = strlen(TINY_VEC) + (charpart ? strlen(charpart) : 0) + 128;
+    char *u = malloc(need);
+    TC_CHECK(charpart != NULL && u != NULL, "setup");
+    if (charpart == NULL || u == NULL) {
+        free(charpart);
+        free(u);
+        return;
+    }
+    snprintf(u, need, "\"type\": \"union\", \"n_features\": 10, \"parts\": [{%s}, {%s}]",
+             TINY_VEC, charpart);
+    tc_vectorizer_section s;
+    char err[TC_ERR_LEN];
+    TC_CHECK(parse(u, &s, err) == TC_OK, "union: %s", err);
+    TC_CHECK(s.kind == TC_VECTORIZER_UNION && s.n_parts == 2 && s.n_features == 10 &&
+                 s.parts[0].config.tokenizer_ops == NULL &&
+                 s.parts[1].config.tokenizer_ops == &tc_char_ngram_tokenizer &&
+                 s.parts[1].config.tokenizer_options == &s.parts[1].char_options &&
+                 s.parts[1].char_options.word_bounded && s.parts[0].vocabulary != NULL,
+             "union parts");
+    static const struct {
+        const char *from, *to, *want;
+    } bad[] = {
+        {"\"n_features\": 10, ", "\"n_features\": 11, ",
+         "\"vectorizer.n_features\" must be the sum of the parts' (10)"},
+        {"\"parts\": [{", "\"parts\": [3, {", "\"vectorizer.parts\"[0] must be an object"},
+        {"\"parts\": [", "\"parts\": [], \"x\": [", "\"vectorizer.parts\" must be an array of 2 to 8"},
+        {"\"parts\": [{", "\"parts\": [\"x\", {", "\"vectorizer.parts\"[0] must be an object"},
+        {"[{\"type\": \"tfidf\"", "[{\"type\": \"union\"",
+         "unsupported vectorizer.parts[].type \"union\""},
+        {"\"parts\": ", "\"prats\": ", "missing \"vectorizer.parts\""},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *sec = str_replace(u, bad[i].from, bad[i].to);
+        TC_CHECK(sec != NULL, "stale pattern %zu", i);
+        if (sec == NULL)
+            continue;
+        char want[TC_ERR_LEN];
+        tc_status st = parse(sec, &s, err);
+        free(sec);
+        snprintf(want, sizeof want, MANIFEST ": %s", bad[i].want);
+        TC_CHECK(st == TC_EFORMAT && strncmp(err, want, strlen(want)) == 0,
+                 "case %zu: %d \"%.200s\"", i, (int)st, err);
+    }
+    free(charpart);
+    free(u);
+}
+
+TC_TESTS(TC_TEST(test_tiny_section), TC_TEST(test_variations), TC_TEST(test_refusals),
+         TC_TEST(test_char_analyzers), TC_TEST(test_union))

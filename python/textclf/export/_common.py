@@ -91,14 +91,62 @@ class RefModel:
             raise FormatError("%s: classes must be 2+ distinct strings" % mpath)
         v = m["vectorizer"]
         self.vec = v
-        named = [v["vocabulary"], m["classifier"]["file"], m["golden"]]
-        if v.get("stop_words") is not None:
-            named.append(v["stop_words"])
+        for name in (m["classifier"]["file"], m["golden"]):
+            if name not in files:
+                raise FormatError("%s: %s not listed in files" % (mpath, name))
+        self.parts = None
+        if v.get("type") == "union":  # FeatureUnion: "tfidf" parts, columns concatenated
+            if not isinstance(v.get("parts"), list) or not 2 <= len(v["parts"]) <= 8:
+                raise FormatError("%s: union needs 2 to 8 parts" % mpath)
+            self.parts, self.terms = [], []
+            for pv in v["parts"]:
+                part = object.__new__(RefModel)
+                part.parts = None
+                part._load_vec(pv, mdir, files, mpath)
+                self.parts.append(part)
+                self.terms.extend(part.terms)
+            if v["n_features"] != len(self.terms):
+                raise FormatError("%s: n_features != the parts' vocabulary sizes" % mpath)
+        else:
+            self._load_vec(v, mdir, files, mpath)
+        c = m["classifier"]
+        self.clf = c
+        if c["file"] not in files:
+            raise FormatError("%s: %s not listed in files" % (mpath, c["file"]))
+        self.binarize = None
+        if c["type"] in ("linear", "binarized_linear"):
+            self._read_linear(os.path.join(mdir, c["file"]))
+            if c["type"] == "binarized_linear":
+                t = c.get("binarize")
+                if isinstance(t, bool) or not isinstance(t, (int, float)) or \
+                        not math.isfinite(t) or t < 0:
+                    raise FormatError("%s: classifier.binarize must be a number >= 0" % mpath)
+                if c["probability"] != "naive_bayes":
+                    raise FormatError("%s: binarized_linear needs probability naive_bayes"
+                                      % mpath)
+                self.binarize = float(t)
+        elif c["type"] == "calibrated":
+            if c.get("probability") != "calibrated" or \
+                    c.get("method") not in ("sigmoid", "isotonic"):
+                raise FormatError("%s: calibrated needs probability calibrated and method "
+                                  "sigmoid or isotonic" % mpath)
+        elif c["type"] == "libsvm":
+            if c["libsvm_labels"] is None or len(c["libsvm_labels"]) != len(self.classes):
+                raise FormatError("%s: libsvm_labels" % mpath)
+        else:
+            raise FormatError("%s: classifier type %r" % (mpath, c["type"]))
+
+    def _load_vec(self, v, mdir, files, mpath):
+        """A "tfidf" section: its vocabulary and stop words."""
+        self.vec = v
+        named = [v["vocabulary"]] + ([v["stop_words"]] if v.get("stop_words") else [])
         for name in named:
             if name not in files:
                 raise FormatError("%s: %s not listed in files" % (mpath, name))
-        if v["type"] != "tfidf" or v["analyzer"] != "word" or v["token_pattern"] != TOKEN_PATTERN \
-                or v["dtype"] != "float64":
+        if v["type"] != "tfidf" or v["dtype"] != "float64" or not (
+                (v["analyzer"] == "word" and v["token_pattern"] == TOKEN_PATTERN) or
+                (v["analyzer"] in ("char", "char_wb") and v["token_pattern"] is None and
+                 v["stop_words"] is None)):
             raise FormatError("%s: unsupported vectorizer" % mpath)
         self.terms, self.idf = self._read_vocab(os.path.join(mdir, v["vocabulary"]))
         if v["n_features"] != len(self.terms):
@@ -108,17 +156,6 @@ class RefModel:
         if v["stop_words"] is not None:
             self.stop = self._read_stop(os.path.join(mdir, v["stop_words"]))
         self.token_re = re.compile(TOKEN_PATTERN)
-        c = m["classifier"]
-        self.clf = c
-        if c["file"] not in files:
-            raise FormatError("%s: %s not listed in files" % (mpath, c["file"]))
-        if c["type"] == "linear":
-            self._read_linear(os.path.join(mdir, c["file"]))
-        elif c["type"] == "libsvm":
-            if c["libsvm_labels"] is None or len(c["libsvm_labels"]) != len(self.classes):
-                raise FormatError("%s: libsvm_labels" % mpath)
-        else:
-            raise FormatError("%s: classifier type %r" % (mpath, c["type"]))
 
     def _lines(self, path):
         with open(path, "rb") as f:
@@ -198,6 +235,8 @@ class RefModel:
         elif v["strip_accents"] == "unicode":
             nk = unicodedata.normalize("NFKD", text)
             text = "".join(c for c in nk if not unicodedata.combining(c))
+        if v["analyzer"] != "word":
+            return self._char_analyze(text)
         toks = self.token_re.findall(text)
         if self.stop is not None:
             toks = [t for t in toks if t not in self.stop]
@@ -212,8 +251,37 @@ class RefModel:
                 out.append(" ".join(toks[i:i + k]))
         return out
 
+    def _char_analyze(self, text):
+        """CountVectorizer._char_ngrams / _char_wb_ngrams on the preprocessed text, each
+        n-gram escaped as vocab.tsv holds it."""
+        text = re.sub(r"\s\s+", " ", text)
+        lo, hi = self.vec["ngram_range"]
+        grams = []
+        if self.vec["analyzer"] == "char":
+            for n in range(lo, min(hi, len(text)) + 1):
+                grams.extend(text[i:i + n] for i in range(len(text) - n + 1))
+        else:
+            for w in text.split():
+                w = " " + w + " "
+                for n in range(lo, hi + 1):
+                    off = 0
+                    grams.append(w[0:n])
+                    while off + n < len(w):
+                        off += 1
+                        grams.append(w[off:off + n])
+                    if off == 0:
+                        break
+        return [g.replace("\x01", "\x01\x01").replace(" ", "\x01s").replace("\t", "\x01t")
+                .replace("\n", "\x01n").replace("\r", "\x01r") for g in grams]
+
     def vectorize(self, text):
         """Returns sorted [(column, value)] as TfidfVectorizer.transform would."""
+        if self.parts is not None:
+            row, off = [], 0
+            for part in self.parts:
+                row.extend((j + off, x) for j, x in part.vectorize(text))
+                off += len(part.terms)
+            return row
         v = self.vec
         counts = {}
         for t in self.analyze(text):
@@ -243,9 +311,11 @@ class RefModel:
 
     def predict(self, text):
         """Returns (label, kind, values) with kind 'probabilities' or 'scores'."""
-        if self.clf["type"] != "linear":
+        if self.clf["type"] not in ("linear", "binarized_linear"):
             raise FormatError("RefModel predicts linear models only")
         x = self.vectorize(text)
+        if self.binarize is not None:  # sklearn.preprocessing.binarize on a sparse row
+            x = [(j, 1.0) for j, xv in x if xv > self.binarize]
         d = list(self.intercept)
         for j, xv in x:
             w = self.weights[j]

@@ -12,6 +12,15 @@ from ._base import Refuse
 from ._common import TOKEN_PATTERN
 
 MAX_NGRAM = 8
+MAX_CHAR_NGRAM = 32  # tc_char_ngrams.h
+
+
+def escape_char_term(t):
+    """A character n-gram as vocab.tsv holds it (docs/model-format.md): 0x01 doubled, then
+    space, TAB, LF and CR as 0x01 followed by s, t, n, r, so the term has no space (the
+    vocabulary index reads it as one word) and no TAB/CR/LF."""
+    return (t.replace("\x01", "\x01\x01").replace(" ", "\x01s").replace("\t", "\x01t")
+            .replace("\n", "\x01n").replace("\r", "\x01r"))
 
 
 def _check_common_vec_params(p, who):
@@ -32,10 +41,13 @@ def _check_common_vec_params(p, who):
     if p["tokenizer"] is not None:
         raise Refuse("%s tokenizer=%r is not supported (only None)" % (who, p["tokenizer"]))
     if callable(p["analyzer"]):
-        raise Refuse("%s analyzer is a callable; only analyzer='word' is supported" % who)
-    if p["analyzer"] != "word":
-        raise Refuse("%s analyzer=%r is not supported (only 'word')" % (who, p["analyzer"]))
-    if p["token_pattern"] != TOKEN_PATTERN:
+        raise Refuse("%s analyzer is a callable; only 'word', 'char' and 'char_wb' are "
+                     "supported" % who)
+    if p["analyzer"] not in ("word", "char", "char_wb"):
+        raise Refuse("%s analyzer=%r is not supported ('word', 'char' or 'char_wb')"
+                     % (who, p["analyzer"]))
+    # scikit-learn uses token_pattern with the word analyzer only
+    if p["analyzer"] == "word" and p["token_pattern"] != TOKEN_PATTERN:
         raise Refuse("%s token_pattern=%r is not supported (only the default %r)"
                      % (who, p["token_pattern"], TOKEN_PATTERN))
     sa = p["strip_accents"]
@@ -49,8 +61,10 @@ def _check_common_vec_params(p, who):
         okng = len(ng) == 2 and lo == ng[0] and hi == ng[1]
     except (TypeError, ValueError, IndexError):
         okng = False
-    if not okng or not (1 <= lo <= hi <= MAX_NGRAM):
-        raise Refuse("%s ngram_range=%r is not supported (1 <= min <= max <= %d)" % (who, ng, MAX_NGRAM))
+    limit = MAX_NGRAM if p["analyzer"] == "word" else MAX_CHAR_NGRAM
+    if not okng or not (1 <= lo <= hi <= limit):
+        raise Refuse("%s ngram_range=%r is not supported (1 <= min <= max <= %d with analyzer=%r)"
+                     % (who, ng, limit, p["analyzer"]))
     if not isinstance(p["binary"], (bool, np.bool_)):
         raise Refuse("%s binary=%r must be a bool" % (who, p["binary"]))
     return lo, hi
@@ -64,13 +78,22 @@ def _check_tfidf_params(p, who):
         raise Refuse("%s norm=%r is not supported (None, 'l1' or 'l2')" % (who, p["norm"]))
 
 
-def describe_vectorizer(vec, tfidf=None):
+def describe_vectorizer(vec, tfidf=None, tfidf_cols=None, keep=None):
     """Returns (params dict for the manifest, terms list, idf list, stop words or None).
-    vec is a TfidfVectorizer, or a CountVectorizer followed by TfidfTransformer tfidf."""
-    if tfidf is None:
+    vec is a TfidfVectorizer, a CountVectorizer alone (tfidf None), or a CountVectorizer
+    followed by TfidfTransformer tfidf. With feature selection (_selection.py): tfidf_cols,
+    the vectorizer's columns the TfidfTransformer sees (its idf_ is over those), and keep,
+    the vectorizer's columns the model's vocabulary holds, in order (None: all)."""
+    counts_only = tfidf is None and type(vec) is CountVectorizer
+    if counts_only:
+        # CountVectorizer alone: raw counts (or 1 with binary=True), rows in ascending
+        # column order: the tf-idf row with no idf, no sublinear tf and no norm.
+        who = "CountVectorizer"
+        tp = {"use_idf": False, "smooth_idf": False, "sublinear_tf": False, "norm": None}
+    elif tfidf is None:
         if type(vec) is not TfidfVectorizer:
-            raise Refuse("vectorizer is %s; supported: TfidfVectorizer, or a Pipeline of "
-                         "CountVectorizer + TfidfTransformer" % type(vec).__name__)
+            raise Refuse("vectorizer is %s; supported: TfidfVectorizer, CountVectorizer, or a "
+                         "Pipeline of CountVectorizer + TfidfTransformer" % type(vec).__name__)
         who = "TfidfVectorizer"
         tp = vec.get_params()
     else:
@@ -83,15 +106,18 @@ def describe_vectorizer(vec, tfidf=None):
     lo, hi = _check_common_vec_params(p, who)
     _check_tfidf_params(tp, "TfidfTransformer" if tfidf is not None else who)
     dt = np.dtype(p["dtype"])
-    if tfidf is None:
+    if tfidf is None and not counts_only:
         if dt != np.float64:
             raise Refuse("TfidfVectorizer dtype=%s is not supported (only float64)" % dt.name)
     else:
-        # TfidfTransformer converts integer counts to float64 exactly; float32 counts would
-        # keep float32 through the tf-idf arithmetic.
+        # TfidfTransformer (and a classifier's X @ coef_.T) converts integer counts to
+        # float64 exactly; float32 counts would keep float32 through the arithmetic.
         if not (np.issubdtype(dt, np.integer) or dt == np.float64):
             raise Refuse("CountVectorizer dtype=%s is not supported (an integer type or float64)"
                          % dt.name)
+    if counts_only and np.issubdtype(dt, np.integer) and np.iinfo(dt).bits < 32:
+        raise Refuse("CountVectorizer dtype=%s is not supported (counts may wrap around; "
+                     "int32, int64 or float64)" % dt.name)
     try:
         check_is_fitted(vec, "vocabulary_")
         if tp["use_idf"]:
@@ -100,6 +126,9 @@ def describe_vectorizer(vec, tfidf=None):
         raise Refuse("%s is not fitted" % (who if tfidf is None or not tp["use_idf"] else
                                           "TfidfTransformer"))
     vocab = vec.vocabulary_
+    char = p["analyzer"] != "word"
+    if char:
+        vocab = {escape_char_term(t) if isinstance(t, str) else t: j for t, j in vocab.items()}
     n = len(vocab)
     if n == 0:
         raise Refuse("%s vocabulary_ is empty" % who)
@@ -121,14 +150,26 @@ def describe_vectorizer(vec, tfidf=None):
         terms[j] = t
     if tp["use_idf"]:
         idf = np.asarray((tfidf if tfidf is not None else vec).idf_, dtype=np.float64)
-        if idf.shape != (n,):
-            raise Refuse("idf_ has %d entries but vocabulary_ has %d terms" % (idf.size, n))
+        seen = n if tfidf_cols is None else len(tfidf_cols)
+        if idf.shape != (seen,):
+            raise Refuse("idf_ has %d entries but %d columns reach it" % (idf.size, seen))
         if not np.all(np.isfinite(idf)) or not np.all(idf > 0):
             raise Refuse("idf_ holds a non-finite or non-positive value")
+        if tfidf_cols is not None:  # idf over the vectorizer's columns; 1 where unseen
+            full = np.ones(n)
+            full[np.asarray(tfidf_cols)] = idf
+            idf = full
         idf = [float(x) for x in idf]
     else:
         idf = [1.0] * n
-    stop = vec.get_stop_words()
+    if keep is not None:
+        keep = [int(j) for j in keep]
+        if not keep:
+            raise Refuse("feature selection keeps no column")
+        terms = [terms[j] for j in keep]
+        idf = [idf[j] for j in keep]
+        n = len(terms)
+    stop = None if char else vec.get_stop_words()  # char analyzers ignore stop words
     if stop is not None:
         stop = sorted(set(stop))
         for w in stop:
@@ -143,8 +184,8 @@ def describe_vectorizer(vec, tfidf=None):
         "n_features": n,
         "lowercase": bool(p["lowercase"]),
         "strip_accents": p["strip_accents"],
-        "token_pattern": TOKEN_PATTERN,
-        "analyzer": "word",
+        "token_pattern": None if char else TOKEN_PATTERN,
+        "analyzer": p["analyzer"],
         "ngram_range": [lo, hi],
         "stop_words": "stopwords.txt" if stop is not None else None,
         "binary": bool(p["binary"]),

@@ -92,7 +92,7 @@ def verify_dir(d, check_golden):
         ref = RefModel(d)
     except (FormatError, KeyError, ValueError) as e:
         raise Refuse("verification of the written model failed: %s" % e)
-    if check_golden and ref.clf["type"] == "linear":
+    if check_golden and ref.clf["type"] in ("linear", "binarized_linear"):
         problems = ref.check_golden()
         if problems:
             raise Refuse("verification of the written model failed: golden samples do not "

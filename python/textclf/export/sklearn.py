@@ -28,17 +28,21 @@ import warnings
 import joblib
 import numpy as np
 import sklearn
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline
 from sklearn.svm import SVC
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import Refuse
+from ._calibrated import describe_calibrated
 from ._common import sha256_file
 from ._estimators import (class_names, describe_linear, is_supported, supported_names,
                           svc_has_probability)
 from ._libsvm import (LibSVM, check_libsvm_file, check_svc_with_libsvm, libsvm_outputs,
                       parse_labels, svc_model_text)
+from ._selection import Plan, is_selector
+from ._union import describe_union, is_union
 from ._vectorizer import describe_vectorizer
 from ._write import (build_manifest, golden_records, install_dir, verify_dir, write_linear,
                      write_stopwords, write_vocab)
@@ -110,16 +114,21 @@ def _steps(pipe):
 
 
 def split_pipeline(pipe, what):
-    """(vectorizer, TfidfTransformer or None, classifier) of a fitted Pipeline."""
+    """(vectorizer, TfidfTransformer or None, classifier, the steps before the classifier)
+    of a fitted Pipeline; feature selectors may stand between the vectorizer and the
+    classifier (_selection.py)."""
     if not isinstance(pipe, Pipeline):
         raise Refuse("%s holds a %s, not a sklearn Pipeline" % (what, type(pipe).__name__))
     steps = _steps(pipe)
     if len(steps) == 2:
-        return steps[0], None, steps[1]
-    if len(steps) == 3:
-        return steps[0], steps[1], steps[2]
-    raise Refuse("pipeline has %d steps; supported: TfidfVectorizer + classifier or "
-                 "CountVectorizer + TfidfTransformer + classifier" % len(steps))
+        return steps[0], None, steps[1], steps[:1]
+    if len(steps) == 3 and not is_selector(steps[1]):
+        return steps[0], steps[1], steps[2], steps[:2]
+    if 3 <= len(steps) <= 5 and any(is_selector(s) for s in steps[1:-1]):
+        return steps[0], None, steps[-1], steps[:-1]
+    raise Refuse("pipeline has %d steps; supported: TfidfVectorizer or CountVectorizer + "
+                 "classifier, or CountVectorizer + TfidfTransformer + classifier, with feature "
+                 "selectors between them" % len(steps))
 
 
 def sklearn_outputs(vectorize, clf, classes, prob):
@@ -189,8 +198,10 @@ def _export(args, versions):
     if args.pipeline and (args.vectorizer or args.classifier or args.libsvm_model):
         raise Refuse("--pipeline excludes --vectorizer/--classifier/--libsvm-model")
     tfidf = None
+    chain = None
     if args.pipeline:
-        vec, tfidf, clf = split_pipeline(load_pickle(args.pipeline, "pipeline", versions), args.pipeline)
+        vec, tfidf, clf, chain = split_pipeline(load_pickle(args.pipeline, "pipeline", versions),
+                                                args.pipeline)
         sources = [os.path.basename(args.pipeline)]
     else:
         if not args.vectorizer or not (args.classifier or args.libsvm_model):
@@ -209,7 +220,7 @@ def _export(args, versions):
     texts = golden_texts(read_golden_file(args.golden) if args.golden else None)
     return write_model(vec, tfidf, clf, args.out, name=args.name, description=args.description,
                        golden=texts, sources=sources, libsvm_model=args.libsvm_model,
-                       labels=args.labels)
+                       labels=args.labels, chain=chain)
 
 
 def export_pipeline(pipeline, out, name=None, description=None, golden=None):
@@ -217,24 +228,43 @@ def export_pipeline(pipeline, out, name=None, description=None, golden=None):
     TfidfTransformer + classifier) to the model directory out. golden: optional texts for
     the golden samples (the built-in ones follow). Returns the manifest (a dict); raises
     Refuse for anything textclf would not reproduce exactly."""
-    vec, tfidf, clf = split_pipeline(pipeline, "the object")
+    vec, tfidf, clf, chain = split_pipeline(pipeline, "the object")
     return write_model(vec, tfidf, clf, out, name=name, description=description,
-                       golden=golden_texts(golden), sources=[])[1]
+                       golden=golden_texts(golden), sources=[], chain=chain)[1]
 
 
 def write_model(vec, tfidf, clf, out, name=None, description=None, golden=None, sources=(),
-                libsvm_model=None, labels=None):
+                libsvm_model=None, labels=None, chain=None):
     """Writes the model directory out from fitted objects: vec (TfidfVectorizer, or
     CountVectorizer with tfidf a TfidfTransformer), and clf, or for a model trained by
     libsvm's svm-train clf None with libsvm_model (its file) and labels ("INT=NAME,...").
+    chain: the pipeline's steps before the classifier when they include feature selectors.
     Returns (directory, manifest)."""
-    vec_meta, terms, idf, stop = describe_vectorizer(vec, tfidf)
-    n = len(terms)
+    plan = None
+    union_files = None
+    if is_union(vec):
+        if tfidf is not None or (chain is not None and len(chain) > 1):
+            raise Refuse("a FeatureUnion must be followed by the classifier directly (its parts "
+                         "may be CountVectorizer + TfidfTransformer pipelines)")
+        chain = [vec]
+        vec_meta, union_files, n_union = describe_union(vec)
+        terms, idf, stop = None, None, None
+    elif chain is not None and any(is_selector(s) for s in chain):
+        plan = Plan(chain)
+        tfidf = plan.tfidf
+        vec_meta, terms, idf, stop = describe_vectorizer(vec, tfidf, plan.tfidf_cols, plan.keep)
+    else:
+        chain = [vec] + ([tfidf] if tfidf is not None else [])
+        vec_meta, terms, idf, stop = describe_vectorizer(vec, tfidf)
+    n = n_union if union_files is not None else len(terms)
+    expand = plan.expand if plan is not None else None
     golden = list(DEFAULT_GOLDEN) if golden is None else golden
 
     def vectorize(texts):
-        X = vec.transform(texts)
-        return tfidf.transform(X) if tfidf is not None else X
+        X = texts
+        for step in chain:
+            X = step.transform(X)
+        return X
 
     out = os.path.normpath(os.fspath(out))
     parent = os.path.dirname(out) or "."
@@ -243,9 +273,15 @@ def write_model(vec, tfidf, clf, out, name=None, description=None, golden=None, 
     tmp = tempfile.mkdtemp(prefix=".%s.tmp-" % os.path.basename(out), dir=parent)
     lsvm = None
     try:
-        write_vocab(os.path.join(tmp, "vocab.tsv"), terms, idf)
-        if stop is not None:
-            write_stopwords(os.path.join(tmp, "stopwords.txt"), stop)
+        if union_files is not None:
+            for vf, t_terms, t_idf, sf, t_stop in union_files:
+                write_vocab(os.path.join(tmp, vf), t_terms, t_idf)
+                if t_stop is not None:
+                    write_stopwords(os.path.join(tmp, sf), t_stop)
+        else:
+            write_vocab(os.path.join(tmp, "vocab.tsv"), terms, idf)
+            if stop is not None:
+                write_stopwords(os.path.join(tmp, "stopwords.txt"), stop)
         if clf is None:  # libsvm-trained model
             if libsvm_model is None:
                 raise Refuse("no classifier given")
@@ -278,6 +314,9 @@ def write_model(vec, tfidf, clf, out, name=None, description=None, golden=None, 
                 raise Refuse("classifier %s is not fitted" % type(clf).__name__)
             classes = class_names(clf.classes_)
             if type(clf) is SVC:
+                if expand is not None:
+                    raise Refuse("SVC after feature selection of a normalised tf-idf row is not "
+                                 "supported (select before the TfidfTransformer, or use norm=None)")
                 text = svc_model_text(clf, n)
                 with open(os.path.join(tmp, "model.svm"), "w", encoding="ascii",
                           newline="\n") as f:
@@ -288,8 +327,13 @@ def write_model(vec, tfidf, clf, out, name=None, description=None, golden=None, 
                             "probability": ("pairwise_coupling" if svc_has_probability(clf)
                                             else "none"),
                             "origin": "sklearn", "libsvm_labels": list(range(len(classes)))}
+            elif type(clf) is CalibratedClassifierCV:
+                clf_meta, text = describe_calibrated(clf, n, expand)
+                with open(os.path.join(tmp, clf_meta["file"]), "w", encoding="ascii",
+                          newline="\n") as f:
+                    f.write(text)
             else:
-                clf_meta, b, wt = describe_linear(clf, n)
+                clf_meta, b, wt = describe_linear(clf, n, expand)
                 write_linear(os.path.join(tmp, "linear.tsv"), b, wt)
             prob = clf_meta["probability"]
             rows_fn = sklearn_outputs(vectorize, clf, classes, prob)
