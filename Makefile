@@ -67,7 +67,7 @@ LIBDIR   ?= $(PREFIX)/lib
 .PHONY: all check test test-unit test-parity test-integration test-asan test-fuzz-replay \
         asan ubsan fuzz fuzz-replay install uninstall clean run bench model deps deps-test \
         docker package-model lint help lib venv wheel python test-python bench-python keras-venv \
-        venv-spark test-spark
+        venv-spark test-spark bench-spark
 
 all: $(BUILD)/textclf $(SO_LINKS)
 
@@ -216,6 +216,11 @@ bench: all
 	bench/run.sh
 
 # textclf.Model against scikit-learn and `textclf predict` (bench/python_bench.py).
+# Spark's own transform against textclf inside the same Spark job (bench/spark_bench.py).
+bench-spark: all $(SPARK_VENV)/.pins
+	$(SPARK_VENV)/bin/python bench/spark_bench.py --bin $(BUILD)/textclf --build $(BUILD) \
+	  --out bench/results/spark-latest.md
+
 bench-python: all
 	PYTHONPATH=$(CURDIR)/python TEXTCLF_LIB=$(abspath $(BUILD))/libtextclf.so.1 \
 	  $(PYTHON) bench/python_bench.py --bin $(BUILD)/textclf

@@ -166,6 +166,10 @@ for s in "${suites[@]}"; do
       if [ -x "$SPARK_VENV/bin/python" ]; then
         run_prog spark spark/spark_parity "$SPARK_VENV/bin/python" tests/parity/spark_parity.py \
           --build "$BUILD" --data "$TEXTCLF_DATA"
+        # textclf inside a Spark job (textclf.spark, rdd.pipe) against Spark's transform.
+        run_prog spark spark/spark_scoring \
+          "$SPARK_VENV/bin/python" tests/spark/test_spark_scoring.py --bin "$TEXTCLF_BIN" \
+          --build "$BUILD"
       else
         run_prog spark spark/spark_parity echo "SKIP spark_parity: no pyspark venv (make venv-spark)"
       fi ;;

@@ -65,7 +65,8 @@ def train_and_export(spark, rep, data, work, binary):
     r = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "export_spark.py"),
                         "--pipeline", saved, "--out", out, "--labels", LABELS],
                        capture_output=True, text=True, timeout=900)
-    ok = rep.check(r.returncode == 0, "export", "exit %d %s" % (r.returncode, r.stderr[-400:]))
+    ok = rep.check(r.returncode == 0, "export",
+                   "" if r.returncode == 0 else "exit %d: %s" % (r.returncode, r.stderr[-400:]))
     if ok:
         c = subprocess.run([binary, "check", "--model", out], capture_output=True, text=True)
         ok = rep.check(c.returncode == 0, "check", c.stderr.strip()[-300:])
