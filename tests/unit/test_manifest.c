@@ -168,7 +168,7 @@ static void test_refusals(void)
     CASE((sp->vec = vocab_clf), NULL,
          ": \"linear.tsv\" is named both by classifier.file and by vectorizer.vocabulary");
     /* sections are read after the files (their file members name listed files) */
-    CASE(sp->vec = "\"type\": 1", NULL, ": \"vectorizer.type\" must be a string");
+    CASE(sp->vec = "\"type\": 1", NULL, ": \"vectorizer.type\" must be one of \"tfidf\", \"spark\"");
     CASE(sp->clf = "\"type\": 1", NULL, ": \"classifier.type\" must be one of");
     for (size_t i = 0; i < n; i++) {
         tc_manifest *m = NULL;

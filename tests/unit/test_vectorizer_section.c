@@ -104,8 +104,9 @@ static void test_refusals(void)
         const char *want;       /* the message, after "m/manifest.json: " */
     } cases[] = {
         {"\"tfidf\"", "\"count\"",
-         "unsupported vectorizer.type \"count\" (this textclf supports \"tfidf\")"},
-        {"\"type\": \"tfidf\"", "\"type\": 1", "\"vectorizer.type\" must be a string"},
+         "unsupported vectorizer.type \"count\" (expected one of \"tfidf\", \"spark\")"},
+        {"\"type\": \"tfidf\"", "\"type\": 1",
+         "\"vectorizer.type\" must be one of \"tfidf\", \"spark\""},
         {"\"type\": \"tfidf\", ", "", "missing \"vectorizer.type\""},
         {"\"word\"", "\"char\"",
          "unsupported vectorizer.analyzer \"char\" (this textclf supports \"word\")"},
