@@ -138,7 +138,8 @@ def compare(name, classes, plan, sp_labels, sp_vals, tc_rows):
 def check_refusals(spark, df, tmp):
     from pyspark.ml import Pipeline
     from pyspark.ml.classification import LogisticRegression, NaiveBayes
-    from pyspark.ml.feature import HashingTF, NGram, RegexTokenizer, StringIndexer, Tokenizer
+    from pyspark.ml.feature import (HashingTF, NGram, Normalizer, RegexTokenizer, SQLTransformer,
+                                    StopWordsRemover, StringIndexer, Tokenizer)
     si = StringIndexer(inputCol="label", outputCol="y")
     cases = [
         ("pattern_dot", [RegexTokenizer(inputCol="text", outputCol="t", pattern="a.b")], "'.'"),
@@ -148,6 +149,17 @@ def check_refusals(spark, df, tmp):
          "empty string"),
         ("ngram3", [Tokenizer(inputCol="text", outputCol="w"), NGram(inputCol="w", outputCol="t", n=3)],
          "n=3"),
+        ("normalizer_p3", [Tokenizer(inputCol="text", outputCol="w"),
+                           HashingTF(inputCol="w", outputCol="h0", numFeatures=512),
+                           Normalizer(inputCol="h0", outputCol="t", p=3.0)], "p=3.0"),
+        ("stopwords_case", [RegexTokenizer(inputCol="text", outputCol="w", toLowercase=False),
+                            StopWordsRemover(inputCol="w", outputCol="w2"),
+                            HashingTF(inputCol="w2", outputCol="t", numFeatures=512)],
+         "caseSensitive=False"),
+        ("sqltransformer", [SQLTransformer(statement="SELECT *, lower(text) AS low FROM __THIS__"),
+                            Tokenizer(inputCol="low", outputCol="w"),
+                            HashingTF(inputCol="w", outputCol="t", numFeatures=512)],
+         "SQLTransformer"),
         ("nb_bernoulli", [Tokenizer(inputCol="text", outputCol="w"),
                           HashingTF(inputCol="w", outputCol="t", binary=True, numFeatures=512)],
          "modelType"),
@@ -155,7 +167,9 @@ def check_refusals(spark, df, tmp):
                        HashingTF(inputCol="w", outputCol="t", numFeatures=512)], "threshold"),
     ]
     for name, feats, want in cases:
-        if name == "nb_bernoulli":
+        if name in ("normalizer_p3", "stopwords_case", "sqltransformer"):
+            clf = LogisticRegression(featuresCol="t", labelCol="y", maxIter=3)
+        elif name == "nb_bernoulli":
             clf = NaiveBayes(featuresCol="t", labelCol="y", modelType="bernoulli")
         elif name == "threshold":
             clf = LogisticRegression(featuresCol="t", labelCol="y", maxIter=3, threshold=0.7)

@@ -473,6 +473,23 @@ def write_model(spark, model, out, labels=None, name=None, description=None, gol
     return out, manifest
 
 
+def check_saved_version(path, model):
+    """A HashingTF saved by Spark 2 hashes with the old MurmurHash3 variant of
+    mllib.feature.HashingTF (Spark keeps it when loading): refused."""
+    import glob
+    from pyspark.ml.feature import HashingTF
+    for meta in glob.glob(os.path.join(path, "metadata", "part-*")):
+        with open(meta, encoding="utf-8") as f:
+            version = json.loads(f.readline()).get("sparkVersion", "")
+        major = version.split(".")[0]
+        if major.isdigit() and int(major) < 3:
+            for i, st in enumerate(model.stages):
+                if isinstance(st, HashingTF):
+                    raise Refuse("%s: saved by Spark %s, whose HashingTF hash (mllib's "
+                                 "pre-3.0 MurmurHash3 variant) is not supported" % (
+                                     _who(i, st), version))
+
+
 def parse_args(argv=None, prog=PROG):
     ap = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n\n")[0])
     ap.add_argument("--pipeline", required=True, help="a saved PipelineModel directory")
@@ -511,6 +528,7 @@ def main(argv=None, prog=PROG):
         except Exception as e:  # pyspark raises its own wrappers of Java exceptions
             raise Refuse("--pipeline %s: not a loadable PipelineModel: %s" % (
                 args.pipeline, str(e).splitlines()[0] if str(e) else type(e).__name__))
+        check_saved_version(args.pipeline, model)
         out, _ = write_model(spark, model, args.out, labels=args.labels, name=args.name,
                              description=args.description, golden=golden,
                              sources=[os.path.basename(os.path.normpath(args.pipeline))])
