@@ -32,4 +32,10 @@ void tc_buf_free(tc_buf *b);            /* releases memory, back to TC_BUF_INIT 
 /* Hands the data to the caller (who frees it with free()); the buffer is reset. */
 char *tc_buf_steal(tc_buf *b, size_t *len);
 
+/* A scratch array of *cap elements of `elem` bytes at *items (NULL when *cap is 0) made
+ * to hold at least `need`: reallocated to the next power of two from 256 when too small.
+ * Returns false, leaving *items and *cap as they were, when memory runs out or the size
+ * overflows size_t. The contents up to the old capacity are kept. */
+bool tc_array_reserve(void **items, size_t *cap, size_t need, size_t elem);
+
 #endif

@@ -309,3 +309,23 @@ char *tc_buf_steal(tc_buf *b, size_t *len)
     b->len = b->cap = 0;
     return p;
 }
+
+bool tc_array_reserve(void **items, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return true;
+    size_t c = *cap ? *cap : 256;
+    while (c < need) {
+        if (c > SIZE_MAX / 2)
+            return false;
+        c *= 2;
+    }
+    if (elem != 0 && c > SIZE_MAX / elem)
+        return false;
+    void *q = realloc(*items, c * elem);
+    if (q == NULL)
+        return false;
+    *items = q;
+    *cap = c;
+    return true;
+}

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tc_buf.h"
 #include "tc_utf8.h"
 
 typedef struct char_scratch {
@@ -56,20 +57,6 @@ static void scratch_free(void *p)
     free(s);
 }
 
-static bool grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return true;
-    size_t c = *cap ? *cap : 256;
-    while (c < need)
-        c *= 2;
-    void *q = realloc(*p, c * elem);
-    if (q == NULL)
-        return false;
-    *p = q;
-    *cap = c;
-    return true;
-}
 
 /* re.sub(r"\s\s+", " ", text) into s->norm, with the code point offsets; returns the
  * number of code points. */
@@ -207,17 +194,17 @@ static tc_status tokenize(const void *options, void *scratch, const char *text, 
         return st;
     size_t plen = 0;
     const char *p = tc_tokenizer_preprocessed(s->pre, &plen);
-    if (!grow((void **)&s->norm, &s->norm_cap, plen + 1, 1) ||
-        !grow((void **)&s->cp, &s->cp_cap, plen + 1, sizeof *s->cp) ||
-        !grow((void **)&s->space, &s->space_cap, plen + 1, sizeof *s->space))
+    if (!tc_array_reserve((void **)&s->norm, &s->norm_cap, plen + 1, 1) ||
+        !tc_array_reserve((void **)&s->cp, &s->cp_cap, plen + 1, sizeof *s->cp) ||
+        !tc_array_reserve((void **)&s->space, &s->space_cap, plen + 1, sizeof *s->space))
         return tc_fail(err, TC_ENOMEM, "out of memory");
     size_t ncp = collapse(s, p, plen);
     size_t ntok = 0, nbytes = 0;
     bounds(opt, ncp, s->cp[ncp], &ntok, &nbytes);
     if (ntok > UINT32_MAX || nbytes > UINT32_MAX - TC_TOKEN_PAD)
         return tc_fail(err, TC_ETOOBIG, "text of %zu bytes has too many character n-grams", len);
-    if (!grow((void **)&s->out, &s->out_cap, nbytes + TC_TOKEN_PAD, 1) ||
-        !grow((void **)&s->tok, &s->tok_cap, ntok + 1, sizeof *s->tok))
+    if (!tc_array_reserve((void **)&s->out, &s->out_cap, nbytes + TC_TOKEN_PAD, 1) ||
+        !tc_array_reserve((void **)&s->tok, &s->tok_cap, ntok + 1, sizeof *s->tok))
         return tc_fail(err, TC_ENOMEM, "out of memory");
     emitter e = {s, 0, 0};
     if (opt->word_bounded)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "spark_wordclass_table.h"
+#include "tc_buf.h"
 #include "tc_spark_regex.h"
 #include "tc_unicode.h"
 #include "tc_utf8.h"
@@ -154,20 +155,6 @@ static bool final_sigma(const char *in, size_t len, size_t i)
     return cased_in_word(in, len, i, -1) && !cased_in_word(in, len, i + 2, +1);
 }
 
-static bool reserve(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return true;
-    size_t c = *cap ? *cap : 256;
-    while (c < need)
-        c *= 2;
-    void *q = realloc(*p, c * elem);
-    if (q == NULL)
-        return false;
-    *p = q;
-    *cap = c;
-    return true;
-}
 
 /* Copies text into s->buf, lowercased if asked; returns the length (lowercasing
  * at most triples a code point's UTF-8 length: U+0130 -> "i\u0307", 2 -> 3 bytes). */
@@ -229,9 +216,9 @@ static tc_status tokenize(const void *options, void *scratch, const char *text, 
     if (!tc_utf8_valid(text, len, &bad))
         return tc_fail(err, TC_EINPUT, "invalid UTF-8 at byte offset %zu", bad);
     const bool lower = opt->kind == TC_SPARK_TOKENIZER || opt->lowercase;
-    if (!reserve((void **)&s->buf, &s->buf_cap, (lower ? len / 2 * 3 + 3 : len) + TC_TOKEN_PAD,
-                 1) ||
-        !reserve((void **)&s->tokens, &s->tok_cap, len + 2, sizeof(tc_token)))
+    const size_t text_room = (lower ? len / 2 * 3 + 3 : len) + TC_TOKEN_PAD;
+    if (!tc_array_reserve((void **)&s->buf, &s->buf_cap, text_room, 1) ||
+        !tc_array_reserve((void **)&s->tokens, &s->tok_cap, len + 2, sizeof(tc_token)))
         return tc_fail(err, TC_ENOMEM, "out of memory");
     const size_t n = lower_into(s, text, len, lower);
     memset(s->buf + n, 0, TC_TOKEN_PAD);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tc_buf.h"
 #include "tc_murmur3.h"
 #include "tc_spark_files.h"
 #include "tc_spark_regex.h"
@@ -34,20 +35,6 @@ struct tc_spark_vectorizer_scratch {
     size_t vals_cap;
 };
 
-static bool reserve(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return true;
-    size_t c = *cap ? *cap : 256;
-    while (c < need)
-        c *= 2;
-    void *q = realloc(*p, c * elem);
-    if (q == NULL)
-        return false;
-    *p = q;
-    *cap = c;
-    return true;
-}
 
 static tc_status check_config(const tc_spark_vectorizer_config *c, char *err)
 {
@@ -166,7 +153,7 @@ static size_t columns(const tc_spark_vectorizer *v, tc_spark_vectorizer_scratch 
                       const tc_token_list *tl, size_t *n_terms)
 {
     size_t nk = 0, nc = 0;
-    if (!reserve((void **)&s->kept, &s->kept_cap, tl->count + 1, sizeof *s->kept))
+    if (!tc_array_reserve((void **)&s->kept, &s->kept_cap, tl->count + 1, sizeof *s->kept))
         return SIZE_MAX;
     for (size_t i = 0; i < tl->count; i++) {
         const tc_token *k = &tl->tokens[i];
@@ -174,8 +161,8 @@ static size_t columns(const tc_spark_vectorizer *v, tc_spark_vectorizer_scratch 
             s->kept[nk++] = *k;
     }
     const size_t nt = v->cfg.ngram == 2 ? (nk > 0 ? nk - 1 : 0) : nk;
-    if (!reserve((void **)&s->cols, &s->cap, nt + 1, sizeof *s->cols) ||
-        !reserve((void **)&s->vals, &s->vals_cap, nt + 1, sizeof *s->vals))
+    if (!tc_array_reserve((void **)&s->cols, &s->cap, nt + 1, sizeof *s->cols) ||
+        !tc_array_reserve((void **)&s->vals, &s->vals_cap, nt + 1, sizeof *s->vals))
         return SIZE_MAX;
     for (size_t i = 0; i < nt; i++) {
         const tc_token *a = &s->kept[i];
@@ -184,7 +171,7 @@ static size_t columns(const tc_spark_vectorizer *v, tc_spark_vectorizer_scratch 
         if (v->cfg.ngram == 2) {
             const tc_token *b = &s->kept[i + 1];
             n = (size_t)a->len + 1 + b->len;
-            if (!reserve((void **)&s->gram, &s->gram_cap, n, 1))
+            if (!tc_array_reserve((void **)&s->gram, &s->gram_cap, n, 1))
                 return SIZE_MAX;
             memcpy(s->gram, t, a->len);
             s->gram[a->len] = ' ';

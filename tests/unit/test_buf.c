@@ -114,6 +114,29 @@ static void test_growth_and_steal(void)
     free(p);
 }
 
+static void test_array_reserve(void)
+{
+    int *a = NULL;
+    size_t cap = 0;
+    TC_CHECK(tc_array_reserve((void **)&a, &cap, 3, sizeof *a) && a != NULL && cap == 256,
+             "first reserve: cap %zu", cap);
+    for (int i = 0; i < 256; i++)
+        a[i] = i;
+    TC_CHECK(tc_array_reserve((void **)&a, &cap, 1000, sizeof *a) && cap == 1024,
+             "grown to %zu, not the next power of two", cap);
+    TC_CHECK(a[0] == 0 && a[255] == 255, "contents lost in the move");
+    int *before = a;
+    TC_CHECK(tc_array_reserve((void **)&a, &cap, 1024, sizeof *a) && a == before && cap == 1024,
+             "a reserve within the capacity moved the array");
+    TC_CHECK(!tc_array_reserve((void **)&a, &cap, SIZE_MAX / 2 + 2, 1) && a == before &&
+                 cap == 1024,
+             "a count past SIZE_MAX / 2 was not refused, or changed the array");
+    TC_CHECK(!tc_array_reserve((void **)&a, &cap, SIZE_MAX / 4, sizeof *a) && a == before &&
+                 cap == 1024,
+             "a byte size past SIZE_MAX was not refused, or changed the array");
+    free(a);
+}
+
 TC_TESTS(TC_TEST(test_double_equals_printf_shortest_round_trip),
          TC_TEST(test_double_special_values_and_layouts), TC_TEST(test_json_string_escapes),
-         TC_TEST(test_growth_and_steal))
+         TC_TEST(test_growth_and_steal), TC_TEST(test_array_reserve))

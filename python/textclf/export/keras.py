@@ -23,12 +23,11 @@ import argparse
 import json
 import os
 import shutil
-import sys
 import tempfile
 
 import numpy as np
 
-from ._base import Refuse
+from ._base import Refuse, run_export
 from ._common import sha256_file
 from ._write import build_manifest, install_dir, write_linear, write_vocab
 
@@ -496,13 +495,4 @@ def parse_args(argv=None, prog=None):
 
 def main(argv=None, prog=None):
     prog = prog or PROG
-    args = parse_args(argv, prog)
-    try:
-        out, m = export(args)
-    except Refuse as e:
-        sys.stderr.write("%s: %s\n" % (prog, e))
-        return 1
-    sys.stderr.write("%s: wrote %s (%s, %s, %d classes, %d features)\n" % (
-        prog, out, m["classifier"]["estimator"], m["classifier"]["probability"],
-        len(m["classes"]), m["vectorizer"]["n_features"]))
-    return 0
+    return run_export(export, parse_args(argv, prog), prog)

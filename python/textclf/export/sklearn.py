@@ -34,7 +34,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.svm import SVC
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import Refuse
+from ._base import Refuse, run_export
 from ._calibrated import describe_calibrated
 from ._common import sha256_file
 from ._estimators import (class_names, describe_linear, is_supported, supported_names,
@@ -382,13 +382,4 @@ def parse_args(argv=None, prog=None):
 
 def main(argv=None, prog=None):
     prog = prog or PROG
-    args = parse_args(argv, prog)
-    try:
-        out, m = export(args)
-    except Refuse as e:
-        sys.stderr.write("%s: %s\n" % (prog, e))
-        return 1
-    sys.stderr.write("%s: wrote %s (%s, %s, %d classes, %d features)\n" % (
-        prog, out, m["classifier"]["estimator"], m["classifier"]["probability"],
-        len(m["classes"]), m["vectorizer"]["n_features"]))
-    return 0
+    return run_export(export, parse_args(argv, prog), prog)
