@@ -20,7 +20,7 @@ FROM debian:bookworm AS build
 RUN set -eux; \
     apt-get update; \
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        build-essential pkg-config libmicrohttpd-dev libcjson-dev libpcre2-dev libsvm-dev \
+        build-essential pkg-config libmicrohttpd-dev libcjson-dev libpcre2-dev libmurmurhash-dev libsvm-dev \
         libcurl4-openssl-dev libssl-dev nginx busybox-static; \
     rm -rf /var/lib/apt/lists/*
 WORKDIR /src

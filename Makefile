@@ -40,9 +40,9 @@ ifeq ($(findstring -O0,$(OPT)),)
 HARDEN += -D_FORTIFY_SOURCE=2
 endif
 SAN    ?=
-PKGS    = libmicrohttpd libcjson libcurl libcrypto libpcre2-8
+PKGS    = libmicrohttpd libcjson libcurl libcrypto libpcre2-8 libmurmurhash
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmicrohttpd -lcjson -lcurl -lcrypto -lpcre2-8)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmicrohttpd -lcjson -lcurl -lcrypto -lpcre2-8 -lmurmurhash)
 FINAL_CFLAGS  = $(STD) $(WARN) $(OPT) $(PIC) $(HARDEN) $(SAN) -Iinclude $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 FINAL_LDFLAGS = $(SAN) -Wl,-z,relro,-z,now,-z,noexecstack $(LDFLAGS)
 LIBS    = $(PKG_LIBS) -lsvm -lm -lpthread

@@ -3,7 +3,7 @@
 # that purpose if any is missing (apt-get; as root, or through sudo). Prints nothing
 # when everything is present.
 set -eu
-runtime="build-essential pkg-config libmicrohttpd-dev libcjson-dev libpcre2-dev libsvm-dev libcurl4-openssl-dev libssl-dev nginx curl"
+runtime="build-essential pkg-config libmicrohttpd-dev libcjson-dev libpcre2-dev libmurmurhash-dev libsvm-dev libcurl4-openssl-dev libssl-dev nginx curl"
 test="$runtime openjdk-17-jre-headless python3 python3-sklearn python3-joblib python3-numpy python3-scipy libblas3 liblapack3 python3-pytest python3-venv binutils libsvm-tools clang"
 bench="$test wrk python3-flask gunicorn fasttext procps time"
 case "${1:-runtime}" in
