@@ -37,4 +37,9 @@ int64_t tc_spark_terms_find(const tc_spark_terms *t, const char *term, size_t le
 tc_status tc_spark_idf_parse(const char *name, const char *data, size_t len, size_t expect_n,
                              double **out, char *err);
 
+/* The same file kind under another header word `magic`: scikit-learn hashing models'
+ * idf.txt is "textclf-idf" (tc_hash_vectorizer.h). */
+tc_status tc_idf_values_parse(const char *name, const char *magic, const char *data, size_t len,
+                              size_t expect_n, double **out, char *err);
+
 #endif

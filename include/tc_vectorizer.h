@@ -47,6 +47,14 @@ typedef struct tc_vectorizer_config {
      * (Keras: float32(count) * float32 idf). */
     const char *oov_term;
     bool float32;
+    /* scikit-learn HashingVectorizer (tc_hash_vectorizer.h) when hash_features > 0
+     * (<= INT32_MAX): no vocabulary; an n-gram's column is its hash, alternate_sign gives
+     * negative hashes a count of -1, and hash_norm is the HashingVectorizer's own norm,
+     * applied after `binary` and before a TfidfTransformer's sublinear_tf, idf and norm
+     * (which are off for a HashingVectorizer alone, whose norm is then `norm`). */
+    uint32_t hash_features;
+    bool alternate_sign;
+    tc_norm hash_norm;
 } tc_vectorizer_config;
 
 typedef struct tc_vectorizer tc_vectorizer;
@@ -64,6 +72,13 @@ tc_status tc_vectorizer_load_mem(const tc_vectorizer_config *cfg, const char *vo
                                  const char *vocab, size_t vocab_len, const char *stop_name,
                                  const char *stop, size_t stop_len, tc_vectorizer **out,
                                  char *err);
+/* A HashingVectorizer (cfg->hash_features > 0) from the stop-word file's contents (NULL:
+ * none) and, when cfg->use_idf, an idf file of hash_features values (docs/model-format.md;
+ * NULL otherwise). Names only label errors; the bytes are not kept. */
+tc_status tc_vectorizer_load_hashing_mem(const tc_vectorizer_config *cfg, const char *stop_name,
+                                         const char *stop, size_t stop_len, const char *idf_name,
+                                         const char *idf, size_t idf_len, tc_vectorizer **out,
+                                         char *err);
 void tc_vectorizer_free(tc_vectorizer **v);
 
 /* scikit-learn's FeatureUnion of the vectorizers parts[0..n) (tc_vec_union.h): their

@@ -31,13 +31,18 @@ typedef enum tc_vectorizer_kind {
     TC_VECTORIZER_KERAS, /* "keras_text_vectorization": Keras TextVectorization,
                             vocabulary file (tc_keras_section.h) */
     TC_VECTORIZER_SPARK, /* "spark": Spark ML feature stages (tc_spark_section.h) */
-    TC_VECTORIZER_UNION  /* "union": FeatureUnion of "tfidf" parts (tc_vec_union.h) */
+    TC_VECTORIZER_UNION, /* "union": FeatureUnion of "tfidf" and "hashing" parts
+                            (tc_vec_union.h) */
+    TC_VECTORIZER_HASHING /* "hashing": scikit-learn HashingVectorizer (+ TfidfTransformer),
+                             stop words and idf files (tc_hash_vectorizer.h) */
 } tc_vectorizer_kind;
 
-/* One "tfidf" part of a "union" (the same members as a "tfidf" section). */
+/* One "tfidf" or "hashing" part of a "union" (the same members as such a section). */
 typedef struct tc_vectorizer_part {
-    tc_vectorizer_config config;  /* tokenizer_options points into char_options below */
-    const tc_listed_file *vocabulary;
+    tc_vectorizer_config config;  /* tokenizer_options points into char_options below;
+                                     config.hash_features > 0 for "hashing" */
+    const tc_listed_file *vocabulary;  /* "tfidf" */
+    const tc_listed_file *idf;         /* "hashing" with use_idf, else NULL */
     const tc_listed_file *stop_words;
     tc_char_ngram_options char_options;
     size_t n_features;
@@ -49,7 +54,10 @@ typedef struct tc_vectorizer_section {
     /* TC_VECTORIZER_TFIDF */
     tc_vectorizer_config config;
     const tc_listed_file *vocabulary;
-    const tc_listed_file *stop_words;  /* NULL: none (TFIDF and SPARK) */
+    const tc_listed_file *stop_words;  /* NULL: none (TFIDF, HASHING and SPARK) */
+    /* TC_VECTORIZER_HASHING: config (hash_features > 0), stop_words above, and the idf
+     * file (NULL without use_idf); vocabulary is NULL */
+    const tc_listed_file *idf;
     /* TC_VECTORIZER_KERAS: also config and vocabulary above; config.tokenizer_options
      * points here */
     tc_keras_tokenizer_options keras;

@@ -157,10 +157,12 @@ static tc_status check_roles(const tc_manifest *m, char *err)
                         : clf == m->vectorizer.stop_words ? "vectorizer.stop_words"
                         : clf == m->vectorizer.spark_vocabulary ? "vectorizer.vocabulary"
                         : clf == m->vectorizer.spark_idf  ? "vectorizer.idf"
+                        : clf == m->vectorizer.idf        ? "vectorizer.idf"
                         : clf == m->golden                ? "golden"
                                                           : NULL;
     for (size_t i = 0; other == NULL && i < m->vectorizer.n_parts; i++)
-        if (clf == m->vectorizer.parts[i].vocabulary || clf == m->vectorizer.parts[i].stop_words)
+        if (clf == m->vectorizer.parts[i].vocabulary || clf == m->vectorizer.parts[i].stop_words ||
+            clf == m->vectorizer.parts[i].idf)
             other = "a vectorizer part";
     if (other != NULL)
         return tc_fail(err, TC_EFORMAT, "%s: \"%s\" is named both by classifier.file and by %s",

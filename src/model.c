@@ -108,7 +108,21 @@ static tc_status build_spark_vectorizer(load_ctx *c, const tc_vectorizer_section
         idf ? idf->len : 0, out, err);
 }
 
-/* A FeatureUnion: each "tfidf" part from its files, then the union (tc_vec_union.h). */
+/* A HashingVectorizer from its stop-word and idf files (either may be NULL). */
+static tc_status build_hashing(load_ctx *c, const tc_vectorizer_config *cfg,
+                               const tc_listed_file *stop_file, const tc_listed_file *idf_file,
+                               tc_vectorizer **out, char *err)
+{
+    const tc_file_bytes *stop = stop_file ? bytes_of(c, stop_file) : NULL;
+    const tc_file_bytes *idf = idf_file ? bytes_of(c, idf_file) : NULL;
+    return tc_vectorizer_load_hashing_mem(cfg, stop ? stop_file->path : NULL,
+                                          stop ? stop->data : NULL, stop ? stop->len : 0,
+                                          idf ? idf_file->path : NULL, idf ? idf->data : NULL,
+                                          idf ? idf->len : 0, out, err);
+}
+
+/* A FeatureUnion: each "tfidf" or "hashing" part from its files, then the union
+ * (tc_vec_union.h). */
 static tc_status build_union(load_ctx *c, const tc_vectorizer_section *vs, tc_model *m, char *err)
 {
     tc_vectorizer *parts[TC_UNION_MAX_PARTS] = {NULL};
@@ -116,6 +130,10 @@ static tc_status build_union(load_ctx *c, const tc_vectorizer_section *vs, tc_mo
     size_t n = 0;
     for (; n < vs->n_parts && st == TC_OK; n++) {
         const tc_vectorizer_part *p = &vs->parts[n];
+        if (p->config.hash_features > 0) {
+            st = build_hashing(c, &p->config, p->stop_words, p->idf, &parts[n], err);
+            continue;
+        }
         const tc_file_bytes *voc = bytes_of(c, p->vocabulary);
         const tc_file_bytes *stop = p->stop_words ? bytes_of(c, p->stop_words) : NULL;
         st = tc_vectorizer_load_mem(&p->config, p->vocabulary->path, voc->data, voc->len,
@@ -160,6 +178,9 @@ static tc_status build_vectorizer(load_ctx *c, tc_model *m, char *err)
         break;
     case TC_VECTORIZER_UNION:
         st = build_union(c, vs, m, err);
+        break;
+    case TC_VECTORIZER_HASHING:
+        st = build_hashing(c, &vs->config, vs->stop_words, vs->idf, &m->vec, err);
         break;
     }
     return st;

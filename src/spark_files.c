@@ -154,9 +154,15 @@ size_t tc_spark_terms_count(const tc_spark_terms *t) { return t->n; }
 tc_status tc_spark_idf_parse(const char *name, const char *data, size_t len, size_t expect_n,
                              double **out, char *err)
 {
+    return tc_idf_values_parse(name, "textclf-spark-idf", data, len, expect_n, out, err);
+}
+
+tc_status tc_idf_values_parse(const char *name, const char *magic, const char *data, size_t len,
+                              size_t expect_n, double **out, char *err)
+{
     size_t pos = 0;
     uint64_t n = 0;
-    tc_status st = header(name, "textclf-spark-idf", data, len, &pos, &n, err);
+    tc_status st = header(name, magic, data, len, &pos, &n, err);
     if (st != TC_OK)
         return st;
     if (n != expect_n)

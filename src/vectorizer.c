@@ -30,6 +30,7 @@
 #define TC_HAVE_AVX_CLONE 0
 #endif
 
+#include "tc_hash_vectorizer.h"
 #include "tc_termcount.h"
 #include "tc_vec_union.h"
 #include "tc_textfile.h"
@@ -48,6 +49,7 @@ struct tc_vectorizer {
     uint32_t oov_node;         /* cfg.oov_term's term node (column 0); TC_NODE_NONE: none */
     void (*divide)(double *v, size_t n, double d);  /* v[i] /= d: widest the CPU has */
     tc_vec_union *un;          /* a FeatureUnion (tc_vec_union.h): the rest is unused */
+    tc_hash_vectorizer *hv;    /* a HashingVectorizer: used instead of index */
 };
 
 struct tc_vectorizer_scratch {
@@ -62,6 +64,7 @@ struct tc_vectorizer_scratch {
     uint32_t *counts;     /* their counts */
     double *vals;
     tc_vec_union_scratch *un;  /* for union vectorizers, made on first use */
+    tc_hash_vectorizer_scratch *hv;  /* for hashing vectorizers, made on first use */
 };
 
 /* v[i] /= d for i < n. Vector division is correctly rounded like divsd, so every
@@ -101,6 +104,8 @@ static tc_status check_config(const tc_vectorizer_config *cfg, char *err)
                        cfg->ngram_min, cfg->ngram_max);
     if (cfg->norm != TC_NORM_NONE && cfg->norm != TC_NORM_L1 && cfg->norm != TC_NORM_L2)
         return tc_fail(err, TC_EFORMAT, "unknown norm %d", (int)cfg->norm);
+    if (cfg->hash_features != 0)
+        return tc_fail(err, TC_EFORMAT, "a hashing vectorizer has no vocabulary file");
     if (cfg->tokenizer_ops != NULL && cfg->tokenizer_ops->options_size > 0 &&
         cfg->tokenizer_options == NULL)
         return tc_fail(err, TC_EFORMAT, "tokenizer %s without options", cfg->tokenizer_ops->name);
@@ -174,14 +179,9 @@ static tc_status find_oov_node(tc_vectorizer *v, const char *term, char *err)
     return TC_OK;
 }
 
-tc_status tc_vectorizer_load_mem(const tc_vectorizer_config *cfg, const char *vocab_name,
-                                 const char *vocab, size_t vocab_len, const char *stop_name,
-                                 const char *stop, size_t stop_len, tc_vectorizer **out,
-                                 char *err)
+/* A vectorizer with cfg's copy and its tokenizer, nothing else loaded yet. */
+static tc_status vectorizer_new(const tc_vectorizer_config *cfg, tc_vectorizer **out, char *err)
 {
-    tc_status st = check_config(cfg, err);
-    if (st != TC_OK)
-        return st;
     tc_vectorizer *v = calloc(1, sizeof *v);
     if (v == NULL)
         return tc_fail(err, TC_ENOMEM, "out of memory");
@@ -199,10 +199,48 @@ tc_status tc_vectorizer_load_mem(const tc_vectorizer_config *cfg, const char *vo
         x += 1.0;
         v->log1p_tab[c] = x;
     }
-    if ((st = pick_tokenizer(v, cfg, err)) != TC_OK ||
-        (st = load_index(v, vocab_name, vocab, vocab_len, stop_name, stop, stop_len, err)) !=
+    tc_status st = pick_tokenizer(v, cfg, err);
+    if (st != TC_OK) {
+        tc_vectorizer_free(&v);
+        return st;
+    }
+    *out = v;
+    return TC_OK;
+}
+
+tc_status tc_vectorizer_load_mem(const tc_vectorizer_config *cfg, const char *vocab_name,
+                                 const char *vocab, size_t vocab_len, const char *stop_name,
+                                 const char *stop, size_t stop_len, tc_vectorizer **out,
+                                 char *err)
+{
+    tc_vectorizer *v = NULL;
+    tc_status st = check_config(cfg, err);
+    if (st != TC_OK || (st = vectorizer_new(cfg, &v, err)) != TC_OK)
+        return st;
+    if ((st = load_index(v, vocab_name, vocab, vocab_len, stop_name, stop, stop_len, err)) !=
             TC_OK ||
         (cfg->oov_term != NULL && (st = find_oov_node(v, cfg->oov_term, err)) != TC_OK)) {
+        tc_vectorizer_free(&v);
+        return st;
+    }
+    *out = v;
+    return TC_OK;
+}
+
+tc_status tc_vectorizer_load_hashing_mem(const tc_vectorizer_config *cfg, const char *stop_name,
+                                         const char *stop, size_t stop_len, const char *idf_name,
+                                         const char *idf, size_t idf_len, tc_vectorizer **out,
+                                         char *err)
+{
+    tc_vectorizer *v = NULL;
+    tc_status st = TC_OK;
+    if (cfg->tokenizer_ops != NULL && cfg->tokenizer_ops->options_size > 0 &&
+        cfg->tokenizer_options == NULL)
+        return tc_fail(err, TC_EFORMAT, "tokenizer %s without options", cfg->tokenizer_ops->name);
+    if ((st = vectorizer_new(cfg, &v, err)) != TC_OK)
+        return st;
+    if ((st = tc_hash_vectorizer_new(cfg, stop_name, stop, stop_len, idf_name, idf, idf_len,
+                                     &v->hv, err)) != TC_OK) {
         tc_vectorizer_free(&v);
         return st;
     }
@@ -232,6 +270,7 @@ void tc_vectorizer_free(tc_vectorizer **v)
         return;
     tc_vocab_index_free(&(*v)->index);
     tc_vec_union_free(&(*v)->un);
+    tc_hash_vectorizer_free(&(*v)->hv);
     free((*v)->tok_options);
     free(*v);
     *v = NULL;
@@ -239,7 +278,10 @@ void tc_vectorizer_free(tc_vectorizer **v)
 
 size_t tc_vectorizer_n_features(const tc_vectorizer *v)
 {
-    return v->un != NULL ? tc_vec_union_n_features(v->un) : tc_vocab_index_n_terms(v->index);
+    if (v->un != NULL)
+        return tc_vec_union_n_features(v->un);
+    return v->hv != NULL ? tc_hash_vectorizer_n_features(v->hv)
+                         : tc_vocab_index_n_terms(v->index);
 }
 
 tc_status tc_vectorizer_union(tc_vectorizer **parts, size_t n, tc_vectorizer **out, char *err)
@@ -286,6 +328,7 @@ void tc_vectorizer_scratch_free(tc_vectorizer_scratch **s)
         x->tok_ops->scratch_free(x->tok);
     tc_vocab_lookup_scratch_free(&x->lookup);
     tc_vec_union_scratch_free(&x->un);
+    tc_hash_vectorizer_scratch_free(&x->hv);
     free(x->hits);
     free(x->tmp);
     free(x->bk);
@@ -397,6 +440,8 @@ tc_status tc_vectorizer_transform(const tc_vectorizer *v, tc_vectorizer_scratch 
     tc_status st = v->tok_ops->tokenize(v->tok_options, s->tok, text, len, &tl, err);
     if (st != TC_OK)
         return st;
+    if (v->hv != NULL)
+        return tc_hash_vectorizer_row(v->hv, &s->hv, &tl, out, err);
     const unsigned nmin = cfg->ngram_min, nmax = cfg->ngram_max;
     if (!ensure_cols(s, tl.count * (nmax - nmin + 1) + 1))
         return tc_fail(err, TC_ENOMEM, "out of memory");

@@ -3,6 +3,7 @@
 #include "tc_vectorizer_section.h"
 
 #include <cjson/cJSON.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "tc_keras_section.h"
@@ -11,9 +12,37 @@
 
 #define W "vectorizer."
 
-/* The members of a "tfidf" section after "type", in the order they are checked. */
-static tc_status parse_tfidf(const tc_mjson *r, const cJSON *v, tc_vectorizer_section *out,
-                             char *err)
+/* The members a "hashing" section has instead of "vocabulary": the HashingVectorizer's
+ * own, and the TfidfTransformer's idf file (null without use_idf). */
+static tc_status parse_hashing_members(const tc_mjson *r, const cJSON *v, size_t n_features,
+                                       tc_vectorizer_config *cfg, const tc_listed_file **idf,
+                                       char *err)
+{
+    static const char *const norms[] = {NULL, "l1", "l2"};
+    size_t norm_i = 0;
+    tc_status st;
+    if (n_features > INT32_MAX)
+        return tc_fail(err, TC_EFORMAT, "%s: \"vectorizer.n_features\" of a hashing vectorizer "
+                       "must be at most %d", r->path, INT32_MAX);
+    cfg->hash_features = (uint32_t)n_features;
+    if ((st = tc_mjson_bool(r, v, W, "alternate_sign", &cfg->alternate_sign, err)) != TC_OK ||
+        (st = tc_mjson_choice(r, v, W, "hashing_norm", norms, 3, &norm_i, err)) != TC_OK)
+        return st;
+    cfg->hash_norm = norm_i == 1 ? TC_NORM_L1 : norm_i == 2 ? TC_NORM_L2 : TC_NORM_NONE;
+    const cJSON *f = tc_mjson_member(r, v, W, "idf", &st, err);
+    if (f == NULL)
+        return st;
+    if (cJSON_IsNull(f) != !cfg->use_idf)
+        return tc_fail(err, TC_EFORMAT, "%s: \"vectorizer.idf\" must be %s", r->path,
+                       cfg->use_idf ? "a file name when use_idf is true" : "null without use_idf");
+    *idf = NULL;
+    return cJSON_IsNull(f) ? TC_OK : tc_mjson_file(r, v, W, "idf", idf, err);
+}
+
+/* The members of a "tfidf" section (hashing false) or a "hashing" one after "type", in
+ * the order they are checked. */
+static tc_status parse_sklearn(const tc_mjson *r, const cJSON *v, bool hashing,
+                               tc_vectorizer_section *out, char *err)
 {
     tc_vectorizer_config cfg;
     memset(&cfg, 0, sizeof cfg);
@@ -73,8 +102,10 @@ static tc_status parse_tfidf(const tc_mjson *r, const cJSON *v, tc_vectorizer_se
     if (!tc_mjson_uint(nfj, 4294967294.0, &nf) || nf == 0)
         return tc_fail(err, TC_EFORMAT, "%s: \"vectorizer.n_features\" must be a positive integer",
                        r->path);
-    const tc_listed_file *vocab = NULL, *stop = NULL;
-    if ((st = tc_mjson_file(r, v, W, "vocabulary", &vocab, err)) != TC_OK)
+    const tc_listed_file *vocab = NULL, *stop = NULL, *idf = NULL;
+    st = hashing ? parse_hashing_members(r, v, nf, &cfg, &idf, err)
+                 : tc_mjson_file(r, v, W, "vocabulary", &vocab, err);
+    if (st != TC_OK)
         return st;
     const cJSON *sw = tc_mjson_member(r, v, W, "stop_words", &st, err);
     if (sw == NULL)
@@ -94,7 +125,20 @@ static tc_status parse_tfidf(const tc_mjson *r, const cJSON *v, tc_vectorizer_se
     out->n_features = nf;
     out->vocabulary = vocab;
     out->stop_words = stop;
+    out->idf = idf;
     return TC_OK;
+}
+
+static tc_status parse_tfidf(const tc_mjson *r, const cJSON *v, tc_vectorizer_section *out,
+                             char *err)
+{
+    return parse_sklearn(r, v, false, out, err);
+}
+
+static tc_status parse_hashing(const tc_mjson *r, const cJSON *v, tc_vectorizer_section *out,
+                               char *err)
+{
+    return parse_sklearn(r, v, true, out, err);
 }
 
 /* "union": {"n_features": N, "parts": [{"type": "tfidf", ...}, ...]}. */
@@ -111,22 +155,23 @@ static tc_status parse_union(const tc_mjson *r, const cJSON *v, tc_vectorizer_se
                        "vectorizer sections", r->path, TC_UNION_MAX_PARTS);
     size_t total = 0, nf = 0, i = 0;
     for (const cJSON *p = parts->child; p != NULL; p = p->next, i++) {
-        static const char *const part_types[] = {"tfidf"};
-        size_t unused = 0;
+        static const char *const part_types[] = {"tfidf", "hashing"};
+        size_t pt = 0;
         if (!cJSON_IsObject(p))
             return tc_fail(err, TC_EFORMAT, "%s: \"vectorizer.parts\"[%zu] must be an object",
                            r->path, i);
-        if ((st = tc_mjson_choice(r, p, "vectorizer.parts[].", "type", part_types, 1, &unused,
+        if ((st = tc_mjson_choice(r, p, "vectorizer.parts[].", "type", part_types, 2, &pt,
                                   err)) != TC_OK)
             return st;
         tc_vectorizer_section one;
         memset(&one, 0, sizeof one);
-        if ((st = parse_tfidf(r, p, &one, err)) != TC_OK)
+        if ((st = parse_sklearn(r, p, pt == 1, &one, err)) != TC_OK)
             return st;
         tc_vectorizer_part *d = &out->parts[i];
         d->config = one.config;
         d->vocabulary = one.vocabulary;
         d->stop_words = one.stop_words;
+        d->idf = one.idf;
         d->char_options = one.char_options;
         d->n_features = one.n_features;
         total += one.n_features;
@@ -146,9 +191,10 @@ typedef tc_status (*section_parser)(const tc_mjson *r, const cJSON *v, tc_vector
                                     char *err);
 
 /* "type" -> parser; index i is tc_vectorizer_kind i. */
-static const char *const TYPES[] = {"tfidf", "keras_text_vectorization", "spark", "union"};
+static const char *const TYPES[] = {"tfidf", "keras_text_vectorization", "spark", "union",
+                                    "hashing"};
 static const section_parser PARSERS[] = {parse_tfidf, tc_keras_vectorizer_parse,
-                                         tc_spark_section_parse, parse_union};
+                                         tc_spark_section_parse, parse_union, parse_hashing};
 #define N_KINDS (sizeof TYPES / sizeof *TYPES)
 _Static_assert(N_KINDS == sizeof PARSERS / sizeof *PARSERS, "a parser per type");
 

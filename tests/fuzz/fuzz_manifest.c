@@ -31,11 +31,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* a union's vocabularies are its parts' */
         bool vocab_ok = v->kind == TC_VECTORIZER_UNION ? v->n_parts >= 2 && v->vocabulary == NULL
                         : v->kind == TC_VECTORIZER_SPARK ? v->vocabulary == NULL
-                                                         : listed(v->vocabulary, files, n);
+                        : v->kind == TC_VECTORIZER_HASHING
+                            ? v->vocabulary == NULL && v->config.hash_features == v->n_features &&
+                                  (v->idf != NULL) == v->config.use_idf &&
+                                  (v->idf == NULL || listed(v->idf, files, n))
+                            : listed(v->vocabulary, files, n);
         size_t part_sum = 0;
         for (size_t i = 0; i < v->n_parts; i++) {
             part_sum += v->parts[i].n_features;
-            if (!listed(v->parts[i].vocabulary, files, n) || c->file == v->parts[i].vocabulary ||
+            const tc_vectorizer_part *p = &v->parts[i];
+            bool part_ok = p->config.hash_features > 0
+                               ? p->vocabulary == NULL && (p->idf != NULL) == p->config.use_idf &&
+                                     (p->idf == NULL || listed(p->idf, files, n)) &&
+                                     c->file != p->idf
+                               : listed(p->vocabulary, files, n) && c->file != p->vocabulary;
+            if (!part_ok ||
                 (v->parts[i].stop_words != NULL && !listed(v->parts[i].stop_words, files, n)))
                 abort();
         }

@@ -150,6 +150,39 @@ CASES = {
                                                                   ngram_range=(2, 3), min_df=3)),
                                             ("t", TfidfTransformer())]))])),
         ("c", LinearSVC(C=0.5))]),
+    # HashingVectorizer: signed MurmurHash3 columns, alone or + TfidfTransformer
+    "hashing-lr-2": ("sent-small", lambda: [
+        ("v", HashingVectorizer(n_features=2 ** 18, ngram_range=(1, 2))),
+        ("c", LogisticRegression(C=4.0))]),
+    "hashing-small-collisions-sgd-3": ("src3-small", lambda: [
+        ("v", HashingVectorizer(n_features=64, norm="l1", stop_words="english")),
+        ("c", sgd("modified_huber"))]),
+    "hashing-binary-none-linearsvc-2": ("sent-small", lambda: [
+        ("v", HashingVectorizer(n_features=2 ** 10, binary=True, norm=None,
+                                strip_accents="unicode")), ("c", LinearSVC())]),
+    "hashing-nosign-tfidf-mnb-3": ("src3-small", lambda: [
+        ("v", HashingVectorizer(n_features=2 ** 16, alternate_sign=False, norm=None,
+                                ngram_range=(1, 3))),
+        ("t", TfidfTransformer(sublinear_tf=True)), ("c", MultinomialNB())]),
+    "hashing-l2-tfidf-ridge-2": ("sent-small", lambda: [
+        ("v", HashingVectorizer(n_features=2 ** 14)), ("t", TfidfTransformer(norm="l1")),
+        ("c", RidgeClassifier())]),
+    "hashing-char_wb-tfidf-lr-3": ("src3-small", lambda: [
+        ("v", HashingVectorizer(analyzer="char_wb", ngram_range=(2, 4), n_features=2 ** 15,
+                                lowercase=False)),
+        ("t", TfidfTransformer(sublinear_tf=False, smooth_idf=True)),
+        ("c", LogisticRegression(max_iter=1000))]),
+    "hashing-char-calibrated-2": ("sent-small", lambda: [
+        ("v", HashingVectorizer(analyzer="char", ngram_range=(1, 3), n_features=2 ** 12,
+                                alternate_sign=False)),
+        ("c", CalibratedClassifierCV(LinearSVC(), method="sigmoid", cv=3))]),
+    "union-word-hashing-char-lr-2": ("sent-small", lambda: [
+        ("u", FeatureUnion([("w", tfidf()),
+                            ("h", Pipeline([("h", HashingVectorizer(
+                                analyzer="char_wb", ngram_range=(3, 3), n_features=2 ** 12,
+                                alternate_sign=False, norm=None)),
+                                ("t", TfidfTransformer())]))])),
+        ("c", LogisticRegression(C=4.0))]),
 }
 if PassiveAggressiveClassifier is not None:
     CASES["passive-aggressive-2"] = ("sent-small", lambda: [
@@ -173,7 +206,9 @@ class Built:
 
 # scikit-learn's char analyzers take seconds on the 1 MB edge text: one char case has it
 NO_MEGABYTE = {"char_wb-linearsvc-3", "char_wb-count-nb-3", "char-count-tfidf-sgd-2",
-               "union-word-char_wb-lr-2", "union-count-charpipe-svc-3"}
+               "union-word-char_wb-lr-2", "union-count-charpipe-svc-3",
+               "hashing-char_wb-tfidf-lr-3", "hashing-char-calibrated-2",
+               "union-word-hashing-char-lr-2"}
 
 
 def coverage_texts(corpus, megabyte=True):
@@ -266,11 +301,58 @@ def fit(steps, texts, y):
         return Pipeline(steps).fit(texts, y)
 
 
-def test_refuses_hashing_vectorizer(small, tmp_path):
+def test_refuses_hashing_sublinear_of_signed_counts(small, tmp_path):
+    """scikit-learn takes the log of the negative and zero entries alternate_sign makes."""
     texts, labels, _ = small
-    p = fit([("v", HashingVectorizer(n_features=2 ** 12)), ("c", LogisticRegression())],
+    p = fit([("v", HashingVectorizer(n_features=2 ** 12)),
+             ("t", TfidfTransformer(sublinear_tf=True)), ("c", LogisticRegression())],
             texts, labels)
-    refused(p, str(tmp_path / "m"), "HashingVectorizer")
+    refused(p, str(tmp_path / "m"), "sublinear_tf=True after HashingVectorizer alternate_sign")
+
+
+def test_refuses_hashing_infinite_idf(small, tmp_path):
+    """smooth_idf=False leaves columns no training text reached at idf inf."""
+    texts, labels, _ = small
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        p = fit([("v", HashingVectorizer(n_features=2 ** 12, alternate_sign=False)),
+                 ("t", TfidfTransformer(smooth_idf=False)), ("c", LogisticRegression())],
+                texts, labels)
+    refused(p, str(tmp_path / "m"), "idf_ is infinite for")
+
+
+def test_refuses_hashing_float32_and_selection(small, tmp_path):
+    texts, labels, _ = small
+    p = fit([("v", HashingVectorizer(n_features=2 ** 10, dtype=np.float32)),
+             ("c", LogisticRegression())], texts, labels)
+    refused(p, str(tmp_path / "m"), "dtype=float32")
+    p = fit([("v", HashingVectorizer(n_features=2 ** 10, alternate_sign=False)),
+             ("k", SelectKBest(chi2, k=50)), ("c", LogisticRegression())], texts, labels)
+    refused(p, str(tmp_path / "m2"), "feature selection after a HashingVectorizer")
+
+
+def test_hashing_signs_that_cancel_stay_in_the_row(tmp_path):
+    """Two words that hash to one column with opposite signs: scikit-learn keeps the 0 entry,
+    and binary=True makes it 1; the exported model must agree (here the only entry)."""
+    from sklearn.utils import murmurhash3_32
+    n, words = 8, ["w%d" % i for i in range(400)]
+    h = {w: murmurhash3_32(w, seed=0) for w in words}
+    a, b = next((a, b) for a in words for b in words
+                if a < b and abs(h[a]) % n == abs(h[b]) % n and (h[a] >= 0) != (h[b] >= 0))
+    texts = ["%s %s" % (a, b), "zz%d" % 1, "%s" % a, "%s" % b] * 5
+    y = ["p", "n", "p", "n"] * 5
+    for binary in (False, True):
+        p = fit([("v", HashingVectorizer(n_features=n, binary=binary, norm=None,
+                                         token_pattern=r"(?u)\b\w\w+\b")),
+                 ("c", LogisticRegression())], texts, y)
+        out = str(tmp_path / ("m%d" % binary))
+        export_pipeline(p, out, golden=["%s %s" % (a, b)])
+        x = p[:-1].transform(["%s %s" % (a, b)])
+        assert x.nnz == 1 and x.data[0] == (1.0 if binary else 0.0)
+        with textclf.Model(out) as m:
+            got = m.decision_function(["%s %s" % (a, b), a + " " + b + " " + a])
+        want = p.decision_function(["%s %s" % (a, b), a + " " + b + " " + a])
+        assert np.abs(got - want).max() <= TOL, (binary, got, want)
 
 
 def test_refuses_custom_token_pattern(small, tmp_path):

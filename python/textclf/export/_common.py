@@ -51,6 +51,18 @@ class FormatError(Exception):
     pass
 
 
+def _normalized(vals, norm):
+    """sklearn.preprocessing.normalize of one row (None, "l1" or "l2"); a zero row stays."""
+    if norm is None:
+        return vals
+    s = 0.0
+    for x in vals:
+        s += x * x if norm == "l2" else abs(x)
+    if norm == "l2":
+        s = math.sqrt(s)
+    return vals if s == 0.0 else [x / s for x in vals]
+
+
 def _parse_float(s, where):
     try:
         v = float(s)
@@ -98,14 +110,14 @@ class RefModel:
         if v.get("type") == "union":  # FeatureUnion: "tfidf" parts, columns concatenated
             if not isinstance(v.get("parts"), list) or not 2 <= len(v["parts"]) <= 8:
                 raise FormatError("%s: union needs 2 to 8 parts" % mpath)
-            self.parts, self.terms = [], []
+            self.parts, self.nf = [], 0
             for pv in v["parts"]:
                 part = object.__new__(RefModel)
                 part.parts = None
                 part._load_vec(pv, mdir, files, mpath)
                 self.parts.append(part)
-                self.terms.extend(part.terms)
-            if v["n_features"] != len(self.terms):
+                self.nf += part.nf
+            if v["n_features"] != self.nf:
                 raise FormatError("%s: n_features != the parts' vocabulary sizes" % mpath)
         else:
             self._load_vec(v, mdir, files, mpath)
@@ -137,21 +149,35 @@ class RefModel:
             raise FormatError("%s: classifier type %r" % (mpath, c["type"]))
 
     def _load_vec(self, v, mdir, files, mpath):
-        """A "tfidf" section: its vocabulary and stop words."""
+        """A "tfidf" section (its vocabulary and stop words) or a "hashing" one (its idf file
+        and stop words)."""
         self.vec = v
-        named = [v["vocabulary"]] + ([v["stop_words"]] if v.get("stop_words") else [])
+        hashing = v["type"] == "hashing"
+        main = v["idf"] if hashing else v["vocabulary"]
+        named = ([main] if main is not None else []) + \
+            ([v["stop_words"]] if v.get("stop_words") else [])
         for name in named:
             if name not in files:
                 raise FormatError("%s: %s not listed in files" % (mpath, name))
-        if v["type"] != "tfidf" or v["dtype"] != "float64" or not (
+        if v["type"] not in ("tfidf", "hashing") or v["dtype"] != "float64" or not (
                 (v["analyzer"] == "word" and v["token_pattern"] == TOKEN_PATTERN) or
                 (v["analyzer"] in ("char", "char_wb") and v["token_pattern"] is None and
                  v["stop_words"] is None)):
             raise FormatError("%s: unsupported vectorizer" % mpath)
-        self.terms, self.idf = self._read_vocab(os.path.join(mdir, v["vocabulary"]))
-        if v["n_features"] != len(self.terms):
-            raise FormatError("%s: n_features != vocabulary size" % mpath)
-        self.index = {t: i for i, t in enumerate(self.terms)}
+        if hashing:
+            self.nf = v["n_features"]
+            if not isinstance(self.nf, int) or not 1 <= self.nf <= 2**31 - 1:
+                raise FormatError("%s: hashing n_features out of range" % mpath)
+            if (main is not None) != bool(v["use_idf"]):
+                raise FormatError("%s: idf file without use_idf or the reverse" % mpath)
+            self.idf = self._read_idf(os.path.join(mdir, main)) if main is not None else None
+            self.index = None
+        else:
+            self.terms, self.idf = self._read_vocab(os.path.join(mdir, v["vocabulary"]))
+            self.nf = len(self.terms)
+            if v["n_features"] != self.nf:
+                raise FormatError("%s: n_features != vocabulary size" % mpath)
+            self.index = {t: i for i, t in enumerate(self.terms)}
         self.stop = None
         if v["stop_words"] is not None:
             self.stop = self._read_stop(os.path.join(mdir, v["stop_words"]))
@@ -187,6 +213,17 @@ class RefModel:
             idf.append(x)
         return terms, idf
 
+    def _read_idf(self, path):
+        lines = self._lines(path)
+        head = lines[0].split("\t")
+        if len(head) != 3 or head[0] != "textclf-idf" or head[1] != "1" \
+                or int(head[2]) != self.nf or len(lines) != self.nf + 1:
+            raise FormatError("%s:1: bad header or count" % path)
+        idf = [_parse_float(x, "%s:%d" % (path, i)) for i, x in enumerate(lines[1:], start=2)]
+        if not all(x > 0 for x in idf):
+            raise FormatError("%s: idf <= 0" % path)
+        return idf
+
     def _read_stop(self, path):
         lines = self._lines(path)
         head = lines[0].split("\t")
@@ -204,7 +241,7 @@ class RefModel:
         if r[0] != "rows" or f[0] != "features":
             raise FormatError("%s: bad rows/features" % path)
         self.rows, nfeat = int(r[1]), int(f[1])
-        if nfeat != len(self.terms):
+        if nfeat != self.nf:
             raise FormatError("%s:3: features != vocabulary size" % path)
         ic = lines[3].split("\t")
         if ic[0] != "intercept" or len(ic) != self.rows + 1:
@@ -236,7 +273,7 @@ class RefModel:
             nk = unicodedata.normalize("NFKD", text)
             text = "".join(c for c in nk if not unicodedata.combining(c))
         if v["analyzer"] != "word":
-            return self._char_analyze(text)
+            return self._char_analyze(text, escape=self.index is not None)
         toks = self.token_re.findall(text)
         if self.stop is not None:
             toks = [t for t in toks if t not in self.stop]
@@ -251,9 +288,9 @@ class RefModel:
                 out.append(" ".join(toks[i:i + k]))
         return out
 
-    def _char_analyze(self, text):
+    def _char_analyze(self, text, escape):
         """CountVectorizer._char_ngrams / _char_wb_ngrams on the preprocessed text, each
-        n-gram escaped as vocab.tsv holds it."""
+        n-gram escaped as vocab.tsv holds it (escape) or as it is (hashing)."""
         text = re.sub(r"\s\s+", " ", text)
         lo, hi = self.vec["ngram_range"]
         grams = []
@@ -271,6 +308,8 @@ class RefModel:
                         grams.append(w[off:off + n])
                     if off == 0:
                         break
+        if not escape:
+            return grams
         return [g.replace("\x01", "\x01\x01").replace(" ", "\x01s").replace("\t", "\x01t")
                 .replace("\n", "\x01n").replace("\r", "\x01r") for g in grams]
 
@@ -280,34 +319,30 @@ class RefModel:
             row, off = [], 0
             for part in self.parts:
                 row.extend((j + off, x) for j, x in part.vectorize(text))
-                off += len(part.terms)
+                off += part.nf
             return row
         v = self.vec
         counts = {}
-        for t in self.analyze(text):
-            j = self.index.get(t)
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
+        if self.index is None:  # HashingVectorizer: signed MurmurHash3, zero sums kept
+            from sklearn.utils import murmurhash3_32
+            for t in self.analyze(text):
+                h = murmurhash3_32(t, seed=0)
+                j = abs(h) % self.nf
+                counts[j] = counts.get(j, 0) + (-1 if v["alternate_sign"] and h < 0 else 1)
+        else:
+            for t in self.analyze(text):
+                j = self.index.get(t)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
         cols = sorted(counts)
         vals = [1.0 if v["binary"] else float(counts[j]) for j in cols]
+        if self.index is None:
+            vals = _normalized(vals, v["hashing_norm"])
         if v["sublinear_tf"]:
             vals = [math.log(x) + 1.0 for x in vals]
         if v["use_idf"]:
             vals = [x * self.idf[j] for x, j in zip(vals, cols)]
-        if v["norm"] == "l2":
-            s = 0.0
-            for x in vals:
-                s += x * x
-            s = math.sqrt(s)
-            if s != 0.0:
-                vals = [x / s for x in vals]
-        elif v["norm"] == "l1":
-            s = 0.0
-            for x in vals:
-                s += abs(x)
-            if s != 0.0:
-                vals = [x / s for x in vals]
-        return list(zip(cols, vals))
+        return list(zip(cols, _normalized(vals, v["norm"])))
 
     def predict(self, text):
         """Returns (label, kind, values) with kind 'probabilities' or 'scores'."""

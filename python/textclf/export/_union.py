@@ -14,7 +14,8 @@ def is_union(step):
 
 
 def describe_union(union):
-    """Returns (vectorizer manifest dict, [(vocab file, terms, idf, stop file, stop)], n)."""
+    """Returns (vectorizer manifest dict, [(vocab or idf file, terms, idf, stop file,
+    stop)], n); terms is None for a HashingVectorizer part."""
     if union.transformer_weights:
         raise Refuse("FeatureUnion transformer_weights=%r is not supported (only None)"
                      % (union.transformer_weights,))
@@ -31,16 +32,20 @@ def describe_union(union):
             steps = [s for _, s in t.steps if s not in (None, "passthrough")]
             if len(steps) != 2:
                 raise Refuse("FeatureUnion part %r is a Pipeline of %d steps; supported: "
-                             "CountVectorizer + TfidfTransformer" % (name, len(steps)))
+                             "CountVectorizer or HashingVectorizer + TfidfTransformer"
+                             % (name, len(steps)))
             t, tfidf = steps
         try:
             meta, terms, idf, stop = describe_vectorizer(t, tfidf)
         except Refuse as e:
             raise Refuse("FeatureUnion part %r: %s" % (name, e)) from None
-        meta["vocabulary"] = "vocab-%d.tsv" % i
+        if terms is None:  # a HashingVectorizer: its idf file, if any
+            main = meta["idf"] = "idf-%d.txt" % i if idf is not None else None
+        else:
+            main = meta["vocabulary"] = "vocab-%d.tsv" % i
         if stop is not None:
             meta["stop_words"] = "stopwords-%d.txt" % i
         metas.append(meta)
-        files.append((meta["vocabulary"], terms, idf, meta["stop_words"], stop))
-        total += len(terms)
+        files.append((main, terms, idf, meta["stop_words"], stop))
+        total += meta["n_features"]
     return {"type": "union", "n_features": total, "parts": metas}, files, total

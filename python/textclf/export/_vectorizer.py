@@ -10,6 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._base import Refuse
 from ._common import TOKEN_PATTERN
+from ._hashing import describe_hashing, is_hashing
 
 MAX_NGRAM = 8
 MAX_CHAR_NGRAM = 32  # tc_char_ngrams.h
@@ -78,12 +79,33 @@ def _check_tfidf_params(p, who):
         raise Refuse("%s norm=%r is not supported (None, 'l1' or 'l2')" % (who, p["norm"]))
 
 
+def stop_word_list(stop, who):
+    """The effective stop words (get_stop_words()) sorted, or None when there are none."""
+    if stop is None:
+        return None
+    stop = sorted(set(stop))
+    for w in stop:
+        if not isinstance(w, str) or w == "" or "\t" in w or "\n" in w or "\r" in w:
+            raise Refuse("%s stop_words entry %r is empty, not a str or contains a tab/CR/"
+                         "newline" % (who, w))
+    return stop or None
+
+
 def describe_vectorizer(vec, tfidf=None, tfidf_cols=None, keep=None):
     """Returns (params dict for the manifest, terms list, idf list, stop words or None).
     vec is a TfidfVectorizer, a CountVectorizer alone (tfidf None), or a CountVectorizer
     followed by TfidfTransformer tfidf. With feature selection (_selection.py): tfidf_cols,
     the vectorizer's columns the TfidfTransformer sees (its idf_ is over those), and keep,
-    the vectorizer's columns the model's vocabulary holds, in order (None: all)."""
+    the vectorizer's columns the model's vocabulary holds, in order (None: all).
+    A HashingVectorizer (alone or + TfidfTransformer) has no terms: (params, None, idf
+    array or None, stop words or None)."""
+    if is_hashing(vec):
+        if tfidf_cols is not None or keep is not None:
+            raise Refuse("feature selection after a HashingVectorizer is not supported (select "
+                         "with a CountVectorizer or TfidfVectorizer vocabulary instead)")
+        params, idf, stop = describe_hashing(vec, tfidf, _check_common_vec_params,
+                                             _check_tfidf_params)
+        return params, None, idf, stop
     counts_only = tfidf is None and type(vec) is CountVectorizer
     if counts_only:
         # CountVectorizer alone: raw counts (or 1 with binary=True), rows in ascending
@@ -169,15 +191,8 @@ def describe_vectorizer(vec, tfidf=None, tfidf_cols=None, keep=None):
         terms = [terms[j] for j in keep]
         idf = [idf[j] for j in keep]
         n = len(terms)
-    stop = None if char else vec.get_stop_words()  # char analyzers ignore stop words
-    if stop is not None:
-        stop = sorted(set(stop))
-        for w in stop:
-            if not isinstance(w, str) or w == "" or "\t" in w or "\n" in w or "\r" in w:
-                raise Refuse("%s stop_words entry %r is empty, not a str or contains a tab/CR/"
-                             "newline" % (who, w))
-        if not stop:
-            stop = None
+    # char analyzers ignore stop words
+    stop = None if char else stop_word_list(vec.get_stop_words(), who)
     params = {
         "type": "tfidf",
         "vocabulary": "vocab.tsv",

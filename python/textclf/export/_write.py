@@ -20,10 +20,29 @@ def write_vocab(path, terms, idf):
         f.writelines("%s\t%s\n" % (fmt(v), t) for v, t in zip(idf, terms))
 
 
+def write_idf(path, idf):
+    """A hashing model's idf.txt: every hashed column's idf, in column order."""
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write("textclf-idf\t1\t%d\n" % len(idf))
+        f.writelines(fmt(float(v)) + "\n" for v in idf)
+
+
 def write_stopwords(path, words):
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write("textclf-stopwords\t1\t%d\n" % len(words))
         f.writelines(w + "\n" for w in words)
+
+
+def write_vectorizer_files(d, main, terms, idf, stop_file, stop):
+    """A vectorizer's files in directory d: the vocabulary `main` (terms and their idf), or
+    for a hashing vectorizer (terms None) its idf file `main` when it has one (idf not
+    None), and the stop words when there are any."""
+    if terms is not None:
+        write_vocab(os.path.join(d, main), terms, idf)
+    elif idf is not None:
+        write_idf(os.path.join(d, main), idf)
+    if stop is not None:
+        write_stopwords(os.path.join(d, stop_file), stop)
 
 
 def write_linear(path, intercept, wt):

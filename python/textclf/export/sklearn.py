@@ -44,8 +44,9 @@ from ._libsvm import (LibSVM, check_libsvm_file, check_svc_with_libsvm, libsvm_o
 from ._selection import Plan, is_selector
 from ._union import describe_union, is_union
 from ._vectorizer import describe_vectorizer
+from ._hashing import is_hashing
 from ._write import (build_manifest, golden_records, install_dir, verify_dir, write_linear,
-                     write_stopwords, write_vocab)
+                     write_vectorizer_files)
 
 __all__ = ["export", "export_pipeline", "parse_args", "main", "Refuse", "LibSVM",
            "DEFAULT_GOLDEN", "EXPORTER"]
@@ -250,13 +251,17 @@ def write_model(vec, tfidf, clf, out, name=None, description=None, golden=None, 
         vec_meta, union_files, n_union = describe_union(vec)
         terms, idf, stop = None, None, None
     elif chain is not None and any(is_selector(s) for s in chain):
+        if is_hashing(vec):
+            raise Refuse("feature selection after a HashingVectorizer is not supported (select "
+                         "with a CountVectorizer or TfidfVectorizer vocabulary instead)")
         plan = Plan(chain)
         tfidf = plan.tfidf
         vec_meta, terms, idf, stop = describe_vectorizer(vec, tfidf, plan.tfidf_cols, plan.keep)
     else:
         chain = [vec] + ([tfidf] if tfidf is not None else [])
         vec_meta, terms, idf, stop = describe_vectorizer(vec, tfidf)
-    n = n_union if union_files is not None else len(terms)
+    n = n_union if union_files is not None else \
+        vec_meta["n_features"] if terms is None else len(terms)
     expand = plan.expand if plan is not None else None
     golden = list(DEFAULT_GOLDEN) if golden is None else golden
 
@@ -275,13 +280,10 @@ def write_model(vec, tfidf, clf, out, name=None, description=None, golden=None, 
     try:
         if union_files is not None:
             for vf, t_terms, t_idf, sf, t_stop in union_files:
-                write_vocab(os.path.join(tmp, vf), t_terms, t_idf)
-                if t_stop is not None:
-                    write_stopwords(os.path.join(tmp, sf), t_stop)
+                write_vectorizer_files(tmp, vf, t_terms, t_idf, sf, t_stop)
         else:
-            write_vocab(os.path.join(tmp, "vocab.tsv"), terms, idf)
-            if stop is not None:
-                write_stopwords(os.path.join(tmp, "stopwords.txt"), stop)
+            write_vectorizer_files(tmp, vec_meta.get("vocabulary", vec_meta.get("idf")), terms,
+                                   idf, "stopwords.txt", stop)
         if clf is None:  # libsvm-trained model
             if libsvm_model is None:
                 raise Refuse("no classifier given")
