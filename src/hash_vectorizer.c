@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "tc_buf.h"
+#include "tc_char_ngrams.h"
 #include "tc_murmur3.h"
 #include "tc_spark_files.h"
 #include "tc_termcount.h"
@@ -28,6 +29,7 @@ struct tc_hash_vectorizer {
     tc_wordtab *stop;          /* NULL: no stop words */
     double *idf;               /* hash_features values when cfg.use_idf, else NULL */
     tc_termcount_map *count_map;  /* keys column << 1 | negative, spread evenly */
+    bool escaped_tokens;       /* character n-grams arrive escaped (tc_char_ngrams.h) */
 };
 
 struct tc_hash_vectorizer_scratch {
@@ -109,6 +111,7 @@ tc_status tc_hash_vectorizer_new(const tc_vectorizer_config *cfg, const char *st
     if (h == NULL)
         return tc_fail(err, TC_ENOMEM, "out of memory");
     h->cfg = *cfg;
+    h->escaped_tokens = cfg->tokenizer_ops == &tc_char_ngram_tokenizer;
     const char *in = idf_name ? idf_name : "idf";
     if (stop != NULL)
         st = load_stop_words(h, stop_name ? stop_name : "stopwords", stop, stop_len, err);
@@ -191,6 +194,22 @@ static uint32_t key_of(const tc_hash_vectorizer *h, const char *term, size_t len
     return col << 1 | (sign < 0);
 }
 
+/* The n-gram src[0..len) as scikit-learn hashes it: tc_char_ngrams.h's escapes undone
+ * (0x01 0x01, 0x01 s/t/n/r) into out (room for len bytes); returns its length. */
+static size_t unescape(const char *src, size_t len, char *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (src[i] != '\x01' || i + 1 == len) {
+            out[n++] = src[i];
+            continue;
+        }
+        const char e = src[++i];
+        out[n++] = e == 's' ? ' ' : e == 't' ? '\t' : e == 'n' ? '\n' : e == 'r' ? '\r' : e;
+    }
+    return n;
+}
+
 /* The keys of every n-gram of the kept tokens into s->keys; returns how many, or
  * SIZE_MAX when the join buffer cannot grow. */
 static size_t hash_ngrams(const tc_hash_vectorizer *h, tc_hash_vectorizer_scratch *s,
@@ -203,7 +222,14 @@ static size_t hash_ngrams(const tc_hash_vectorizer *h, tc_hash_vectorizer_scratc
         for (size_t i = 0; i + n <= nk; i++) {
             if (n == 1) {
                 const tc_token *t = &tok[kept[i]];
-                s->keys[nkeys++] = key_of(h, tl->text + t->off, t->len);
+                if (!h->escaped_tokens) {
+                    s->keys[nkeys++] = key_of(h, tl->text + t->off, t->len);
+                    continue;
+                }
+                if (!tc_array_reserve((void **)&s->join, &s->cap_join, t->len, 1))
+                    return SIZE_MAX;
+                s->keys[nkeys++] = key_of(h, s->join, unescape(tl->text + t->off, t->len,
+                                                               s->join));
                 continue;
             }
             size_t len = n - 1;

@@ -304,9 +304,12 @@ def fit(steps, texts, y):
 def test_refuses_hashing_sublinear_of_signed_counts(small, tmp_path):
     """scikit-learn takes the log of the negative and zero entries alternate_sign makes."""
     texts, labels, _ = small
-    p = fit([("v", HashingVectorizer(n_features=2 ** 12)),
+    # fitted without the signs (the NaN rows would stop the classifier's fit), then given
+    # them: a HashingVectorizer has nothing fitted
+    p = fit([("v", HashingVectorizer(n_features=2 ** 12, alternate_sign=False)),
              ("t", TfidfTransformer(sublinear_tf=True)), ("c", LogisticRegression())],
             texts, labels)
+    p.set_params(v__alternate_sign=True)
     refused(p, str(tmp_path / "m"), "sublinear_tf=True after HashingVectorizer alternate_sign")
 
 
@@ -390,9 +393,9 @@ def test_refuses_feature_union_weights_and_other_parts(small, tmp_path):
              ("c", LogisticRegression())], texts, labels)
     refused(p, str(tmp_path / "u"), "transformer_weights")
     p = fit([("u", FeatureUnion([("w", TfidfVectorizer()),
-                                 ("h", HashingVectorizer(n_features=256))])),
+                                 ("h", HashingVectorizer(n_features=256, dtype=np.float32))])),
              ("c", LogisticRegression())], texts, labels)
-    refused(p, str(tmp_path / "h"), "FeatureUnion part 'h': vectorizer is HashingVectorizer")
+    refused(p, str(tmp_path / "h"), "FeatureUnion part 'h': HashingVectorizer dtype=float32")
 
 
 def test_refuses_other_steps_between(small, tmp_path):

@@ -105,7 +105,7 @@ static void test_refusals(void)
     } cases[] = {
         {"\"tfidf\"", "\"count\"",
          "unsupported vectorizer.type \"count\" (expected one of \"tfidf\", "
-         "\"keras_text_vectorization\", \"spark\", \"union\")"},
+         "\"keras_text_vectorization\", \"spark\", \"union\", \"hashing\")"},
         {"\"type\": \"tfidf\"", "\"type\": 1",
          "\"vectorizer.type\" must be one of \"tfidf\", \"keras_text_vectorization\", \"spark\", "
          "\"union\""},
@@ -270,5 +270,57 @@ static void test_union(void)
     free(u);
 }
 
+/* "hashing": the HashingVectorizer's members instead of "vocabulary", the idf file with
+ * use_idf, as a section and as a union part; and each refusal. */
+static void test_hashing(void)
+{
+    char *h = str_replace(TINY_VEC, "\"type\": \"tfidf\", \"vocabulary\": \"vocab.tsv\"",
+                          "\"type\": \"hashing\", \"alternate_sign\": true, \"hashing_norm\": "
+                          "\"l1\", \"idf\": \"vocab.tsv\"");
+    TC_CHECK(h != NULL, "setup");
+    if (h == NULL)
+        return;
+    tc_vectorizer_section s;
+    char err[TC_ERR_LEN];
+    TC_CHECK(parse(h, &s, err) == TC_OK, "hashing: %s", err);
+    TC_CHECK(s.kind == TC_VECTORIZER_HASHING && s.n_features == 5 &&
+                 s.config.hash_features == 5 && s.config.alternate_sign &&
+                 s.config.hash_norm == TC_NORM_L1 && s.config.use_idf &&
+                 s.idf == &FILES[0] && s.vocabulary == NULL,
+             "hashing config");
+    char u[2048];
+    snprintf(u, sizeof u, "\"type\": \"union\", \"n_features\": 10, \"parts\": [{%s}, {%s}]",
+             TINY_VEC, h);
+    TC_CHECK(parse(u, &s, err) == TC_OK, "hashing part: %s", err);
+    TC_CHECK(s.kind == TC_VECTORIZER_UNION && s.parts[1].config.hash_features == 5 &&
+                 s.parts[1].idf == &FILES[0] && s.parts[1].vocabulary == NULL &&
+                 s.parts[0].config.hash_features == 0,
+             "hashing part config");
+    static const struct {
+        const char *from, *to, *want;
+    } bad[] = {
+        {"\"idf\": \"vocab.tsv\"", "\"idf\": null",
+         "\"vectorizer.idf\" must be a file name when use_idf is true"},
+        {"\"use_idf\": true", "\"use_idf\": false", "\"vectorizer.idf\" must be null without use_idf"},
+        {"\"idf\": \"vocab.tsv\"", "\"idf\": \"nope.tsv\"", "nope.tsv"},
+        {"\"alternate_sign\": true", "\"alternate_sign\": 1", "\"vectorizer.alternate_sign\""},
+        {"\"hashing_norm\": \"l1\"", "\"hashing_norm\": \"max\"", "vectorizer.hashing_norm \"max\""},
+        {"\"n_features\": 5", "\"n_features\": 2147483648",
+         "\"vectorizer.n_features\" of a hashing vectorizer must be at most 2147483647"},
+        {", \"idf\": \"vocab.tsv\"", "", "missing \"vectorizer.idf\""},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *sec = str_replace(h, bad[i].from, bad[i].to);
+        TC_CHECK(sec != NULL, "stale pattern %zu", i);
+        if (sec == NULL)
+            continue;
+        TC_CHECK(parse(sec, &s, err) == TC_EFORMAT && strstr(err, bad[i].want) != NULL &&
+                     strstr(err, MANIFEST) != NULL,
+                 "case %zu: \"%s\" (want \"%s\")", i, err, bad[i].want);
+        free(sec);
+    }
+    free(h);
+}
+
 TC_TESTS(TC_TEST(test_tiny_section), TC_TEST(test_variations), TC_TEST(test_refusals),
-         TC_TEST(test_char_analyzers), TC_TEST(test_union))
+         TC_TEST(test_char_analyzers), TC_TEST(test_union), TC_TEST(test_hashing))
