@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """bench/vectorizers_bench.py - issue 18's vectorizers offline, textclf against scikit-learn
-(not part of `make bench`; about 2 minutes): char_wb n-grams, char n-grams, and the
-word + char_wb FeatureUnion, each a TF-IDF + LogisticRegression fitted here on 10,000
+(not part of `make bench`; about 3 minutes): char_wb n-grams, char n-grams, the
+word + char_wb FeatureUnion, and HashingVectorizer (words; char_wb + TfidfTransformer),
+each + LogisticRegression fitted here on 10,000
 IMDB + SST-2 training texts with Debian's scikit-learn, exported, and run over the first
 5,000 IMDB test reviews.
 
@@ -10,7 +11,7 @@ and textclf.Model(model, threads=1).predict_proba(texts) (the C engine in-proces
 thread). Reports median docs/s of each, their ratio and max |dp| over all texts.
 
     PYTHONPATH=python TEXTCLF_LIB=build/libtextclf.so.1 /usr/bin/python3 \\
-        bench/vectorizers_bench.py [--rounds 3] [--docs 5000] [--work DIR]
+        bench/vectorizers_bench.py [--rounds 3] [--docs 5000] [--work DIR] [--only SUBSTRING]
 """
 import argparse
 import os
@@ -27,7 +28,8 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 import numpy as np  # noqa: E402
 import textclf  # noqa: E402
 import textclf_common as common  # noqa: E402
-from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
+from sklearn.feature_extraction.text import (HashingVectorizer, TfidfTransformer,  # noqa: E402
+                                             TfidfVectorizer)
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.pipeline import FeatureUnion, Pipeline  # noqa: E402
 from textclf.export.sklearn import export_pipeline  # noqa: E402
@@ -41,7 +43,21 @@ def models():
         "word (1, 2) + char_wb (2, 4)": [("u", FeatureUnion([
             ("w", TfidfVectorizer(ngram_range=(1, 2), **tf)),
             ("c", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), **tf))]))],
+        "hashing word (1, 2), 2^18": [("v", HashingVectorizer(ngram_range=(1, 2),
+                                                              n_features=2 ** 18))],
+        "hashing char_wb (2, 4), 2^18 + tf-idf": [
+            ("v", HashingVectorizer(analyzer="char_wb", ngram_range=(2, 4), n_features=2 ** 18,
+                                    alternate_sign=False, norm=None)),
+            ("t", TfidfTransformer(sublinear_tf=True))],
     }
+
+
+def n_features(step):
+    if hasattr(step, "vocabulary_"):
+        return len(step.vocabulary_)
+    if hasattr(step, "transformer_list"):
+        return sum(n_features(t) for _, t in step.transformer_list)
+    return step.n_features
 
 
 def main():
@@ -49,6 +65,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--docs", type=int, default=5000)
     ap.add_argument("--work")
+    ap.add_argument("--only", help="run the models whose name contains this")
     args = ap.parse_args()
     data = os.environ.get("TEXTCLF_DATA") or os.path.join(ROOT, "..", "shared", "data")
     li, ti = common.read_tsv(os.path.join(data, "imdb/train.tsv"), limit=5000)
@@ -58,6 +75,8 @@ def main():
     load = os.getloadavg()[0]
     rows = []
     for name, steps in models().items():
+        if args.only and args.only not in name:
+            continue
         pipe = Pipeline(steps + [("c", LogisticRegression(C=4.0, max_iter=1000))])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -77,10 +96,7 @@ def main():
                 tc_s.append(t2 - t1)
         d = float(np.abs(got - want).max())
         sk, tc = len(test) / np.median(sk_s), len(test) / np.median(tc_s)
-        rows.append((name, len(pipe.steps[0][1].vocabulary_) if hasattr(pipe.steps[0][1],
-                                                                        "vocabulary_") else
-                     sum(len(t.vocabulary_) for _, t in pipe.steps[0][1].transformer_list),
-                     sk, tc, tc / sk, d))
+        rows.append((name, n_features(pipe.steps[0][1]), sk, tc, tc / sk, d))
     print("%d IMDB test reviews, %d rounds, median; load average %.1f -> %.1f" % (
         len(test), args.rounds, load, os.getloadavg()[0]))
     print()
