@@ -106,9 +106,6 @@ static tc_status check_config(const tc_vectorizer_config *cfg, char *err)
         return tc_fail(err, TC_EFORMAT, "unknown norm %d", (int)cfg->norm);
     if (cfg->hash_features != 0)
         return tc_fail(err, TC_EFORMAT, "a hashing vectorizer has no vocabulary file");
-    if (cfg->tokenizer_ops != NULL && cfg->tokenizer_ops->options_size > 0 &&
-        cfg->tokenizer_options == NULL)
-        return tc_fail(err, TC_EFORMAT, "tokenizer %s without options", cfg->tokenizer_ops->name);
     return TC_OK;
 }
 
@@ -182,6 +179,9 @@ static tc_status find_oov_node(tc_vectorizer *v, const char *term, char *err)
 /* A vectorizer with cfg's copy and its tokenizer, nothing else loaded yet. */
 static tc_status vectorizer_new(const tc_vectorizer_config *cfg, tc_vectorizer **out, char *err)
 {
+    if (cfg->tokenizer_ops != NULL && cfg->tokenizer_ops->options_size > 0 &&
+        cfg->tokenizer_options == NULL)
+        return tc_fail(err, TC_EFORMAT, "tokenizer %s without options", cfg->tokenizer_ops->name);
     tc_vectorizer *v = calloc(1, sizeof *v);
     if (v == NULL)
         return tc_fail(err, TC_ENOMEM, "out of memory");
@@ -233,19 +233,13 @@ tc_status tc_vectorizer_load_hashing_mem(const tc_vectorizer_config *cfg, const 
                                          char *err)
 {
     tc_vectorizer *v = NULL;
-    tc_status st = TC_OK;
-    if (cfg->tokenizer_ops != NULL && cfg->tokenizer_ops->options_size > 0 &&
-        cfg->tokenizer_options == NULL)
-        return tc_fail(err, TC_EFORMAT, "tokenizer %s without options", cfg->tokenizer_ops->name);
-    if ((st = vectorizer_new(cfg, &v, err)) != TC_OK)
-        return st;
-    if ((st = tc_hash_vectorizer_new(cfg, stop_name, stop, stop_len, idf_name, idf, idf_len,
-                                     &v->hv, err)) != TC_OK) {
+    tc_status st = vectorizer_new(cfg, &v, err);
+    if (st == TC_OK && (st = tc_hash_vectorizer_new(cfg, stop_name, stop, stop_len, idf_name, idf,
+                                                    idf_len, &v->hv, err)) != TC_OK)
         tc_vectorizer_free(&v);
-        return st;
-    }
-    *out = v;
-    return TC_OK;
+    if (st == TC_OK)
+        *out = v;
+    return st;
 }
 
 tc_status tc_vectorizer_load(const tc_vectorizer_config *cfg, const char *vocab_path,

@@ -8,7 +8,6 @@ from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import Refuse
-from ._common import TOKEN_PATTERN
 
 MAX_FEATURES = 2**31 - 1  # tc_hash_vectorizer.h; scikit-learn's own limit too
 
@@ -20,7 +19,7 @@ def is_hashing(step):
 def describe_hashing(vec, tfidf, check_common, check_tfidf):
     """Returns (params dict for the manifest, idf array or None, stop words or None).
     check_common / check_tfidf are _vectorizer.py's parameter checks."""
-    from ._vectorizer import stop_word_list  # one definition of the stop-word checks
+    from ._vectorizer import analysis_params, stop_word_list  # shared with the vocabularies
     who = "HashingVectorizer"
     p = vec.get_params()
     lo, hi = check_common(p, who)
@@ -68,15 +67,7 @@ def describe_hashing(vec, tfidf, check_common, check_tfidf):
                 raise Refuse("TfidfTransformer idf_ holds a value <= 0")
     char = p["analyzer"] != "word"
     stop = None if char else stop_word_list(vec.get_stop_words(), who)
-    params = {
-        "type": "hashing",
-        "n_features": n,
-        "lowercase": bool(p["lowercase"]),
-        "strip_accents": p["strip_accents"],
-        "token_pattern": None if char else TOKEN_PATTERN,
-        "analyzer": p["analyzer"],
-        "ngram_range": [lo, hi],
-        "stop_words": "stopwords.txt" if stop is not None else None,
+    params = dict(analysis_params("hashing", n, p, lo, hi, stop), **{
         "alternate_sign": bool(p["alternate_sign"]),
         "binary": bool(p["binary"]),
         "hashing_norm": hashing_norm,
@@ -86,5 +77,5 @@ def describe_hashing(vec, tfidf, check_common, check_tfidf):
         "norm": tp["norm"],
         "idf": "idf.txt" if idf is not None else None,
         "dtype": "float64",
-    }
+    })
     return params, idf, stop

@@ -79,6 +79,21 @@ def _check_tfidf_params(p, who):
         raise Refuse("%s norm=%r is not supported (None, 'l1' or 'l2')" % (who, p["norm"]))
 
 
+def analysis_params(kind, n, p, lo, hi, stop):
+    """The manifest members every scikit-learn vectorizer section has: its type, column
+    count and analyzer (p: the vectorizer's get_params())."""
+    return {
+        "type": kind,
+        "n_features": n,
+        "lowercase": bool(p["lowercase"]),
+        "strip_accents": p["strip_accents"],
+        "token_pattern": None if p["analyzer"] != "word" else TOKEN_PATTERN,
+        "analyzer": p["analyzer"],
+        "ngram_range": [lo, hi],
+        "stop_words": "stopwords.txt" if stop is not None else None,
+    }
+
+
 def stop_word_list(stop, who):
     """The effective stop words (get_stop_words()) sorted, or None when there are none."""
     if stop is None:
@@ -193,21 +208,13 @@ def describe_vectorizer(vec, tfidf=None, tfidf_cols=None, keep=None):
         n = len(terms)
     # char analyzers ignore stop words
     stop = None if char else stop_word_list(vec.get_stop_words(), who)
-    params = {
-        "type": "tfidf",
+    params = dict(analysis_params("tfidf", n, p, lo, hi, stop), **{
         "vocabulary": "vocab.tsv",
-        "n_features": n,
-        "lowercase": bool(p["lowercase"]),
-        "strip_accents": p["strip_accents"],
-        "token_pattern": None if char else TOKEN_PATTERN,
-        "analyzer": p["analyzer"],
-        "ngram_range": [lo, hi],
-        "stop_words": "stopwords.txt" if stop is not None else None,
         "binary": bool(p["binary"]),
         "sublinear_tf": bool(tp["sublinear_tf"]),
         "use_idf": bool(tp["use_idf"]),
         "smooth_idf": bool(tp["smooth_idf"]),
         "norm": tp["norm"],
         "dtype": "float64",
-    }
+    })
     return params, terms, idf, stop
