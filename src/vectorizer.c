@@ -30,6 +30,8 @@
 #define TC_HAVE_AVX_CLONE 0
 #endif
 
+#include "tc_pattern_tokenizer.h"
+#include "tc_py_regex.h"
 #include "tc_termcount.h"
 #include "tc_vec_union.h"
 #include "tc_textfile.h"
@@ -48,6 +50,7 @@ struct tc_vectorizer {
     uint32_t oov_node;         /* cfg.oov_term's term node (column 0); TC_NODE_NONE: none */
     void (*divide)(double *v, size_t n, double d);  /* v[i] /= d: widest the CPU has */
     tc_vec_union *un;          /* a FeatureUnion (tc_vec_union.h): the rest is unused */
+    tc_py_regex *pattern;      /* cfg's token_pattern compiled; tok_options borrow it */
 };
 
 struct tc_vectorizer_scratch {
@@ -104,6 +107,9 @@ static tc_status check_config(const tc_vectorizer_config *cfg, char *err)
     if (cfg->tokenizer_ops != NULL && cfg->tokenizer_ops->options_size > 0 &&
         cfg->tokenizer_options == NULL)
         return tc_fail(err, TC_EFORMAT, "tokenizer %s without options", cfg->tokenizer_ops->name);
+    if (cfg->token_pattern != NULL && cfg->tokenizer_ops != NULL)
+        return tc_fail(err, TC_EFORMAT, "a token_pattern with tokenizer %s",
+                       cfg->tokenizer_ops->name);
     return TC_OK;
 }
 
@@ -122,6 +128,21 @@ static tc_status pick_tokenizer(tc_vectorizer *v, const tc_vectorizer_config *cf
     v->cfg.tokenizer_ops = ops;
     v->cfg.tokenizer_options = v->tok_options;
     return TC_OK;
+}
+
+/* A custom token_pattern: compiled into v, which owns it; the family's options borrow it. */
+static tc_status pick_pattern_tokenizer(tc_vectorizer *v, const tc_vectorizer_config *cfg,
+                                        char *err)
+{
+    tc_status st = tc_py_regex_compile(cfg->token_pattern, strlen(cfg->token_pattern),
+                                       &v->pattern, err);
+    if (st != TC_OK)
+        return st;
+    const tc_pattern_tokenizer_options opt = {cfg->tokenizer, v->pattern};
+    tc_vectorizer_config c = *cfg;
+    c.tokenizer_ops = &tc_pattern_tokenizer;
+    c.tokenizer_options = &opt;
+    return pick_tokenizer(v, &c, err);
 }
 
 /* The vocabulary indexed, then the stop words (errors in that order). */
@@ -187,6 +208,7 @@ tc_status tc_vectorizer_load_mem(const tc_vectorizer_config *cfg, const char *vo
         return tc_fail(err, TC_ENOMEM, "out of memory");
     v->cfg = *cfg;
     v->cfg.oov_term = NULL;  /* read at load only; oov_node stands for it */
+    v->cfg.token_pattern = NULL;  /* read at load only; pattern stands for it */
     v->oov_node = TC_NODE_NONE;
     v->divide = divide_sse2;
 #if TC_HAVE_AVX_CLONE
@@ -199,7 +221,8 @@ tc_status tc_vectorizer_load_mem(const tc_vectorizer_config *cfg, const char *vo
         x += 1.0;
         v->log1p_tab[c] = x;
     }
-    if ((st = pick_tokenizer(v, cfg, err)) != TC_OK ||
+    if ((st = cfg->token_pattern != NULL ? pick_pattern_tokenizer(v, cfg, err)
+                                         : pick_tokenizer(v, cfg, err)) != TC_OK ||
         (st = load_index(v, vocab_name, vocab, vocab_len, stop_name, stop, stop_len, err)) !=
             TC_OK ||
         (cfg->oov_term != NULL && (st = find_oov_node(v, cfg->oov_term, err)) != TC_OK)) {
@@ -233,6 +256,7 @@ void tc_vectorizer_free(tc_vectorizer **v)
     tc_vocab_index_free(&(*v)->index);
     tc_vec_union_free(&(*v)->un);
     free((*v)->tok_options);
+    tc_py_regex_free(&(*v)->pattern);
     free(*v);
     *v = NULL;
 }
