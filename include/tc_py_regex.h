@@ -54,8 +54,9 @@ tc_py_regex_scratch *tc_py_regex_scratch_new(void);  /* NULL when out of memory 
 void tc_py_regex_scratch_free(tc_py_regex_scratch *s);
 
 /* findall over text[0..len) (valid UTF-8, < 2^32 bytes): the tokens, none empty, in
- * order, into tokens (room for len + 1), their number in *count. TC_EINPUT when PCRE2
- * gives up (its match limit or JIT stack), naming the error. */
+ * order, into tokens (room for len + 1), their number in *count. A match that outgrows
+ * the JIT stack (a group repeated over a long run) runs again in PCRE2's interpreter.
+ * TC_EINPUT when PCRE2 gives up (its match or heap limit), naming the error. */
 tc_status tc_py_regex_tokens(const tc_py_regex *r, tc_py_regex_scratch *s, const char *text,
                              size_t len, tc_token *tokens, size_t *count, char *err);
 

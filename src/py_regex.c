@@ -465,8 +465,8 @@ tc_py_regex_scratch *tc_py_regex_scratch_new(void)
     tc_py_regex_scratch *s = calloc(1, sizeof *s);
     if (s == NULL)
         return NULL;
-    /* a JIT stack that grows to 1 MiB: long texts with nested quantifiers need more
-     * than the default 32 KiB on the machine stack */
+    /* a JIT stack that grows to 1 MiB (the default is 32 KiB on the machine stack);
+     * matches that need more run in the interpreter (tc_py_regex_tokens) */
     s->md = pcre2_match_data_create(2, NULL);
     s->mc = pcre2_match_context_create(NULL);
     s->stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
@@ -493,8 +493,12 @@ tc_status tc_py_regex_tokens(const tc_py_regex *r, tc_py_regex_scratch *s, const
 {
     size_t n = 0, pos = 0;
     while (pos < len) {  /* every match holds a character: none starts at the end */
-        const int rc = pcre2_match(r->code, (PCRE2_SPTR)text, len, pos, PCRE2_NO_UTF_CHECK,
-                                   s->md, s->mc);
+        int rc = pcre2_match(r->code, (PCRE2_SPTR)text, len, pos, PCRE2_NO_UTF_CHECK, s->md,
+                             s->mc);
+        if (rc == PCRE2_ERROR_JIT_STACKLIMIT)  /* a long repeat of a group: the interpreter
+                                                  keeps its backtracking frames on the heap */
+            rc = pcre2_match(r->code, (PCRE2_SPTR)text, len, pos, PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT,
+                             s->md, s->mc);
         if (rc == PCRE2_ERROR_NOMATCH)
             break;
         if (rc < 0) {

@@ -128,6 +128,33 @@ static void test_refusals(void)
     refused("(?<=a+)b", "PCRE2 refuses its translation");
 }
 
+/* A group repeated over a long run outgrows the JIT stack: the interpreter finishes it
+ * (Python's re keeps its backtracking on the heap and gives the whole run). */
+static void test_long_group_repeat(void)
+{
+    const size_t n = 1200000;
+    char *text = malloc(n + 3);
+    tc_token *toks = malloc((n + 3) * sizeof *toks);  /* room for len + 1 */
+    tc_py_regex *r = NULL;
+    tc_py_regex_scratch *s = tc_py_regex_scratch_new();
+    char err[TC_ERR_LEN] = "";
+    size_t count = 0;
+    const char *pat = "(?:ab)+";
+    TC_CHECK(text != NULL && toks != NULL && s != NULL &&
+                 tc_py_regex_compile(pat, strlen(pat), &r, err) == TC_OK, "%s", err);
+    if (text != NULL && toks != NULL && r != NULL && s != NULL) {
+        for (size_t i = 0; i < n; i++)
+            text[i] = "ab"[i % 2];
+        memcpy(text + n, " x", 3);
+        TC_CHECK(tc_py_regex_tokens(r, s, text, n + 2, toks, &count, err) == TC_OK, "%s", err);
+        TC_CHECK(count == 1 && toks[0].off == 0 && toks[0].len == n, "%zu tokens", count);
+    }
+    tc_py_regex_free(&r);
+    tc_py_regex_scratch_free(s);
+    free(toks);
+    free(text);
+}
+
 /* A separator outside the token is fine: group 1 holds none. */
 static void test_separator_outside_group(void)
 {
@@ -289,5 +316,6 @@ static void test_vectorizer(void)
 }
 
 TC_TESTS(TC_TEST(test_tokens), TC_TEST(test_refusals), TC_TEST(test_separator_outside_group),
+         TC_TEST(test_long_group_repeat),
          TC_TEST(test_categories_on_every_code_point), TC_TEST(test_pattern_tokenizer),
          TC_TEST(test_vectorizer))
