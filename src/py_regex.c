@@ -79,7 +79,10 @@ static void note_separator(parser *ps, size_t at, bool may)
         ps->sep_group1 = at;
 }
 
-static bool is_separator(uint32_t cp) { return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r'; }
+static bool is_separator(uint32_t cp)
+{
+    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r';
+}
 
 static tc_status emit_set(parser *ps, size_t at)
 {

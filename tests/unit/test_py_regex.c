@@ -53,7 +53,8 @@ static void test_tokens(void)
     EXPECT("\\S+", "a\xc2\xa0" "b c\xe2\x80\xa8" "d\x1c" "e", "a|b|c|d|e");
     EXPECT("\\w+|[^\\w\\s]+", "hi!! you?..", "hi|!!|you|?..");
     EXPECT("\\b[^\\d\\W]{3,}\\b", "abc 123 ab4 cd\xc3\xa9_", "abc|cd\xc3\xa9_");
-    EXPECT("\\d+", "12 \xd9\xa3\xd9\xa4 \xc2\xb2 \xf0\x9d\x9f\x8e", "12|\xd9\xa3\xd9\xa4|\xf0\x9d\x9f\x8e");
+    EXPECT("\\d+", "12 \xd9\xa3\xd9\xa4 \xc2\xb2 \xf0\x9d\x9f\x8e",
+           "12|\xd9\xa3\xd9\xa4|\xf0\x9d\x9f\x8e");
     EXPECT("(?a)\\w+", "caf\xc3\xa9 na\xc3\xafve x1", "caf|na|ve|x1");
     EXPECT("(?a)\\b\\w+\\b", "caf\xc3\xa9 x", "caf|x");
     EXPECT("\\w+$", "ab cd\x0a", "cd");               /* '$' before a final newline */
