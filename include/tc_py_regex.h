@@ -11,13 +11,16 @@
  * (?=\n?\z), \Z \z ((?m): after / before every '\n'). Accepted besides: literals and
  * escapes \a \f \n \r \t \v \\ \xhh \uhhhh \Uhhhhhhhh and escaped punctuation; groups
  * ( ), (?: ), (?P<name> ), (?> ), lookarounds (?= ) (?! ) (?<= ) (?<! ); quantifiers
- * * + ? {m} {m,} {,n} {m,n} (m, n <= 65535), lazy (?) or possessive (+); alternation;
+ * * + ? {m} {m,} {,n} {m,n} (m, n <= 65535), lazy (?), or possessive (+) on a character
+ * or class; alternation;
  * global flags (?u) (?a) (?m) (?s) at the start.
  *
  * Refused by name and offset (TC_EUNSUPPORTED), message "token_pattern: ...": (?i)
  * (Python's and PCRE2's Unicode case folding are not shown to agree), (?x), (?L), flags
  * anywhere else or scoped, backreferences and octal escapes, \N{...}, surrogates,
- * comments, conditionals, quantified lookarounds or anchors, more than one capturing
+ * comments, conditionals, quantified lookarounds or anchors, a possessive quantifier on
+ * a group (Python 3.11's does not backtrack inside the group: (?:a+){2}+ finds nothing
+ * in "aaa", where the atomic group it means finds "aaa"), more than one capturing
  * group (scikit-learn raises), a group that could be unset or empty in a match (it
  * must be at the top level, unquantified, outside any alternation, and match at least
  * one character), a pattern that can match the empty string, and a token that could

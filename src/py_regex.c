@@ -260,6 +260,9 @@ static tc_status parse_quantifier(parser *ps, atom_kind kind, bool was_group1, u
         ps->group1_ok = false;
     bool ok = hi == UINT64_MAX ? tc_buf_printf(&ps->out, "{%u,}", (unsigned)lo)
                                : tc_buf_printf(&ps->out, "{%u,%u}", (unsigned)lo, (unsigned)hi);
+    if (ps->i < ps->len && ps->p[ps->i] == '+' && kind == ATOM_GROUP)
+        return refuse(ps, ps->i, "a possessive quantifier on a group (Python 3.11's does not "
+                                 "backtrack inside the group as the atomic group would)");
     if (ps->i < ps->len && (ps->p[ps->i] == '?' || ps->p[ps->i] == '+'))
         ok = ok && tc_buf_append_char(&ps->out, ps->p[ps->i++]);  /* lazy or possessive */
     if (!ok)

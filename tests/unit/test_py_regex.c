@@ -105,6 +105,7 @@ static void test_refusals(void)
     refused("(?=a)*a", "quantifier on an anchor or lookaround");
     refused("*a", "nothing to repeat");
     refused("a**", "multiple repeat");
+    refused("(?:a+){2}+", "possessive quantifier on a group");  /* Python: [] on "aaa" */
     refused("a{3,2}", "n < m");
     refused("a{70000}", "65535");
     refused("(a)(b)", "second capturing group");
