@@ -307,6 +307,7 @@ TOKEN_PATTERN_REFUSALS = [
     (r"(\w\w+)|qqqq", "capturing group that can be unset"),
     (r"(\w*)!", "made it"),  # an empty token reaches the vocabulary
     (r"\N{LATIN SMALL LETTER A}\w+", "named character"),
+    (r"(?:\w\w)++", "possessive quantifier on a group"),
     (r"(?<=\bno)\w+", None),  # accepted: a lookbehind (compared with Python below)
 ]
 
