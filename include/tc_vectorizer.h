@@ -55,6 +55,11 @@ typedef struct tc_vectorizer_config {
     uint32_t hash_features;
     bool alternate_sign;
     tc_norm hash_norm;
+    /* scikit-learn's word analyzer with a custom token_pattern (a Python re pattern,
+     * NUL-terminated), NULL for none: load compiles it (tc_py_regex.h, which refuses
+     * what it cannot reproduce), owns it and tokenizes with tc_pattern_tokenizer and the
+     * `tokenizer` options (tokenizer_ops must be NULL); read at load only. */
+    const char *token_pattern;
 } tc_vectorizer_config;
 
 typedef struct tc_vectorizer tc_vectorizer;

@@ -31,6 +31,8 @@
 #endif
 
 #include "tc_hash_vectorizer.h"
+#include "tc_pattern_tokenizer.h"
+#include "tc_py_regex.h"
 #include "tc_termcount.h"
 #include "tc_vec_union.h"
 #include "tc_textfile.h"
@@ -50,6 +52,7 @@ struct tc_vectorizer {
     void (*divide)(double *v, size_t n, double d);  /* v[i] /= d: widest the CPU has */
     tc_vec_union *un;          /* a FeatureUnion (tc_vec_union.h): the rest is unused */
     tc_hash_vectorizer *hv;    /* a HashingVectorizer: used instead of index */
+    tc_py_regex *pattern;      /* cfg's token_pattern compiled; tok_options borrow it */
 };
 
 struct tc_vectorizer_scratch {
@@ -126,6 +129,21 @@ static tc_status pick_tokenizer(tc_vectorizer *v, const tc_vectorizer_config *cf
     return TC_OK;
 }
 
+/* A custom token_pattern: compiled into v, which owns it; the family's options borrow it. */
+static tc_status pick_pattern_tokenizer(tc_vectorizer *v, const tc_vectorizer_config *cfg,
+                                        char *err)
+{
+    tc_status st = tc_py_regex_compile(cfg->token_pattern, strlen(cfg->token_pattern),
+                                       &v->pattern, err);
+    if (st != TC_OK)
+        return st;
+    const tc_pattern_tokenizer_options opt = {cfg->tokenizer, v->pattern};
+    tc_vectorizer_config c = *cfg;
+    c.tokenizer_ops = &tc_pattern_tokenizer;
+    c.tokenizer_options = &opt;
+    return pick_tokenizer(v, &c, err);
+}
+
 /* The vocabulary indexed, then the stop words (errors in that order). */
 static tc_status load_index(tc_vectorizer *v, const char *vocab_name, const char *vocab,
                             size_t vocab_len, const char *stop_name, const char *stop,
@@ -182,11 +200,15 @@ static tc_status vectorizer_new(const tc_vectorizer_config *cfg, tc_vectorizer *
     if (cfg->tokenizer_ops != NULL && cfg->tokenizer_ops->options_size > 0 &&
         cfg->tokenizer_options == NULL)
         return tc_fail(err, TC_EFORMAT, "tokenizer %s without options", cfg->tokenizer_ops->name);
+    if (cfg->token_pattern != NULL && cfg->tokenizer_ops != NULL)
+        return tc_fail(err, TC_EFORMAT, "a token_pattern with tokenizer %s",
+                       cfg->tokenizer_ops->name);
     tc_vectorizer *v = calloc(1, sizeof *v);
     if (v == NULL)
         return tc_fail(err, TC_ENOMEM, "out of memory");
     v->cfg = *cfg;
     v->cfg.oov_term = NULL;  /* read at load only; oov_node stands for it */
+    v->cfg.token_pattern = NULL;  /* read at load only; pattern stands for it */
     v->oov_node = TC_NODE_NONE;
     v->divide = divide_sse2;
 #if TC_HAVE_AVX_CLONE
@@ -199,7 +221,8 @@ static tc_status vectorizer_new(const tc_vectorizer_config *cfg, tc_vectorizer *
         x += 1.0;
         v->log1p_tab[c] = x;
     }
-    tc_status st = pick_tokenizer(v, cfg, err);
+    tc_status st = cfg->token_pattern != NULL ? pick_pattern_tokenizer(v, cfg, err)
+                                              : pick_tokenizer(v, cfg, err);
     if (st != TC_OK) {
         tc_vectorizer_free(&v);
         return st;
@@ -234,7 +257,7 @@ tc_status tc_vectorizer_load_hashing_mem(const tc_vectorizer_config *cfg, const 
 {
     tc_vectorizer *v = NULL;
     tc_status st = vectorizer_new(cfg, &v, err);
-    if (st == TC_OK && (st = tc_hash_vectorizer_new(cfg, stop_name, stop, stop_len, idf_name, idf,
+    if (st == TC_OK && (st = tc_hash_vectorizer_new(&v->cfg, stop_name, stop, stop_len, idf_name, idf,
                                                     idf_len, &v->hv, err)) != TC_OK)
         tc_vectorizer_free(&v);
     if (st == TC_OK)
@@ -266,6 +289,7 @@ void tc_vectorizer_free(tc_vectorizer **v)
     tc_vec_union_free(&(*v)->un);
     tc_hash_vectorizer_free(&(*v)->hv);
     free((*v)->tok_options);
+    tc_py_regex_free(&(*v)->pattern);
     free(*v);
     *v = NULL;
 }

@@ -54,10 +54,15 @@ static tc_status parse_sklearn(const tc_mjson *r, const cJSON *v, bool hashing,
     static const char *const analyzers[] = {"word", "char", "char_wb"};
     static const char *const no_pattern[] = {NULL};
     size_t an = 0, unused = 0;
+    const char *pattern = NULL;
     if ((st = tc_mjson_choice(r, v, W, "analyzer", analyzers, 3, &an, err)) != TC_OK)
         return st;
-    st = an == 0 ? tc_mjson_exact(r, v, W, "token_pattern", "(?u)\\b\\w\\w+\\b", err)
+    st = an == 0 ? tc_mjson_string(r, v, W, "token_pattern", &pattern, err)
                  : tc_mjson_choice(r, v, W, "token_pattern", no_pattern, 1, &unused, err);
+    /* "word": the default pattern has its own tokenizer; any other is checked and
+     * compiled when the vectorizer loads (tc_py_regex.h) */
+    if (pattern != NULL && strcmp(pattern, "(?u)\\b\\w\\w+\\b") != 0)
+        cfg.token_pattern = pattern;
     if (st != TC_OK ||
         (st = tc_mjson_exact(r, v, W, "dtype", "float64", err)) != TC_OK ||
         (st = tc_mjson_bool(r, v, W, "lowercase", &cfg.tokenizer.lowercase, err)) != TC_OK ||

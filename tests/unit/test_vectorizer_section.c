@@ -47,6 +47,7 @@ static void test_tiny_section(void)
                  c->use_idf && c->norm == TC_NORM_L2,
              "config");
     TC_CHECK(s.vocabulary == &FILES[0] && s.stop_words == NULL, "files");
+    TC_CHECK(c->token_pattern == NULL, "the default token_pattern has its own tokenizer");
 }
 
 /* One variation each: what changes in the configuration. */
@@ -66,6 +67,7 @@ static void test_variations(void)
         {"\"stop_words\": null", "\"stop_words\": \"stopwords.txt\""},
         {", \"smooth_idf\": true", ""},
         {"\"n_features\": 5", "\"n_features\": 4294967294"},
+        {"\\\\w\\\\w+", "\\\\w+"},  /* a custom token_pattern, compiled at load */
     };
     for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
         char *sec = str_replace(TINY_VEC, v[i].from, v[i].to);
@@ -92,6 +94,7 @@ static void test_variations(void)
         case 7: ok = s.stop_words == &FILES[1]; break;
         case 8: ok = true; break;  /* smooth_idf is optional */
         case 9: ok = s.n_features == 4294967294u; break;
+        case 10: ok = c->token_pattern != NULL && c->tokenizer_ops == NULL; break;
         }
         TC_CHECK(ok, "variation %zu: %s -> %s not read", i, v[i].from, v[i].to);
     }
@@ -115,7 +118,8 @@ static void test_refusals(void)
          "\"char_wb\")"},
         {"\"word\"", "\"char\"",
          "unsupported vectorizer.token_pattern \"(?u)\\b\\w\\w+\\b\" (expected one of null)"},
-        {"\\\\w\\\\w+", "\\\\w+", "unsupported vectorizer.token_pattern \"(?u)\\b\\w+\\b\""},
+        {"\"token_pattern\": \"(?u)\\\\b\\\\w\\\\w+\\\\b\"", "\"token_pattern\": 1",
+         "\"vectorizer.token_pattern\" must be a string"},
         {"\"float64\"", "\"float32\"", "unsupported vectorizer.dtype \"float32\""},
         {"\"strip_accents\": null", "\"strip_accents\": \"latin\"",
          "unsupported vectorizer.strip_accents \"latin\" (expected one of null, \"ascii\", "

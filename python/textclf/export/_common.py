@@ -160,7 +160,7 @@ class RefModel:
             if name not in files:
                 raise FormatError("%s: %s not listed in files" % (mpath, name))
         if v["type"] not in ("tfidf", "hashing") or v["dtype"] != "float64" or not (
-                (v["analyzer"] == "word" and v["token_pattern"] == TOKEN_PATTERN) or
+                (v["analyzer"] == "word" and isinstance(v["token_pattern"], str)) or
                 (v["analyzer"] in ("char", "char_wb") and v["token_pattern"] is None and
                  v["stop_words"] is None)):
             raise FormatError("%s: unsupported vectorizer" % mpath)
@@ -181,7 +181,7 @@ class RefModel:
         self.stop = None
         if v["stop_words"] is not None:
             self.stop = self._read_stop(os.path.join(mdir, v["stop_words"]))
-        self.token_re = re.compile(TOKEN_PATTERN)
+        self.token_re = re.compile(v["token_pattern"] or TOKEN_PATTERN)
 
     def _lines(self, path):
         with open(path, "rb") as f:

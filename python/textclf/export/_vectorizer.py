@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._base import Refuse
 from ._common import TOKEN_PATTERN
 from ._hashing import describe_hashing, is_hashing
+from ._token_pattern import check_token_pattern
 
 MAX_NGRAM = 8
 MAX_CHAR_NGRAM = 32  # tc_char_ngrams.h
@@ -47,10 +48,10 @@ def _check_common_vec_params(p, who):
     if p["analyzer"] not in ("word", "char", "char_wb"):
         raise Refuse("%s analyzer=%r is not supported ('word', 'char' or 'char_wb')"
                      % (who, p["analyzer"]))
-    # scikit-learn uses token_pattern with the word analyzer only
+    # scikit-learn uses token_pattern with the word analyzer only; a custom one is
+    # checked by the C engine when the written model is verified (_token_pattern.py)
     if p["analyzer"] == "word" and p["token_pattern"] != TOKEN_PATTERN:
-        raise Refuse("%s token_pattern=%r is not supported (only the default %r)"
-                     % (who, p["token_pattern"], TOKEN_PATTERN))
+        check_token_pattern(p["token_pattern"], who)
     sa = p["strip_accents"]
     if callable(sa) or sa not in (None, "ascii", "unicode"):
         raise Refuse("%s strip_accents=%r is not supported (None, 'ascii' or 'unicode')" % (who, sa))
@@ -87,7 +88,7 @@ def analysis_params(kind, n, p, lo, hi, stop):
         "n_features": n,
         "lowercase": bool(p["lowercase"]),
         "strip_accents": p["strip_accents"],
-        "token_pattern": None if p["analyzer"] != "word" else TOKEN_PATTERN,
+        "token_pattern": None if p["analyzer"] != "word" else p["token_pattern"],
         "analyzer": p["analyzer"],
         "ngram_range": [lo, hi],
         "stop_words": "stopwords.txt" if stop is not None else None,
@@ -178,8 +179,10 @@ def describe_vectorizer(vec, tfidf=None, tfidf_cols=None, keep=None):
             raise Refuse("%s vocabulary_ indices are not a permutation of 0..%d (term %r)"
                          % (who, n - 1, t))
         if t == "" or "\t" in t or "\n" in t or "\r" in t:
+            custom = not char and p["token_pattern"] != TOKEN_PATTERN
             raise Refuse("%s vocabulary_ term %r contains a tab, CR or newline or is empty; "
-                         "vocab.tsv cannot hold it" % (who, t))
+                         "vocab.tsv cannot hold it%s" % (who, t, " (token_pattern=%r made it)"
+                                                         % p["token_pattern"] if custom else ""))
         try:
             t.encode("utf-8")
         except UnicodeEncodeError:

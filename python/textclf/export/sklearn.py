@@ -43,6 +43,7 @@ from ._libsvm import (LibSVM, check_libsvm_file, check_svc_with_libsvm, libsvm_o
                       parse_labels, svc_model_text)
 from ._selection import Plan, is_selector
 from ._union import describe_union, is_union
+from ._token_pattern import verify_with_engine
 from ._vectorizer import describe_vectorizer
 from ._hashing import is_hashing
 from ._write import (build_manifest, golden_records, install_dir, verify_dir, write_linear,
@@ -358,6 +359,7 @@ def write_model(vec, tfidf, clf, out, name=None, description=None, golden=None, 
             f.write("\n")
         os.chmod(tmp, 0o755)
         verify_dir(tmp, check_golden=True)
+        verify_with_engine(tmp, vec_meta)
         install_dir(tmp, out)
         tmp = None
     finally:
