@@ -8,6 +8,26 @@
 
 static inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+/* The end of the run of digits that starts at s[i] (n: end of the string), 8 bytes at
+ * a time while 8 remain: a byte is a digit iff its high nibble is 3 both as it is and
+ * plus 6 (0x30..0x3f and 0x2a..0x39); once every byte passes the first test, none
+ * carries into the next in the sum. A model file's weights are mostly 17-digit
+ * fractions, and this loop was a fifth of parsing them byte by byte. */
+static inline size_t digits_end(const char *s, size_t i, size_t n)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones * 0xf0u;
+    while (n - i >= 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        if ((v & highs) != ones * 0x30u || ((v + ones * 6u) & highs) != ones * 0x30u)
+            break;
+        i += 8;
+    }
+    while (i < n && is_digit(s[i]))
+        i++;
+    return i;
+}
+
 /* Powers of ten that are exact doubles (10^22 < 2^53 * 2^22 has an exact form). */
 static const double exact_pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
@@ -84,16 +104,14 @@ bool tc_parse_double(const char *s, size_t n, double *out)
     }
     /* Syntax first: integer digits, optional fraction, optional exponent. */
     const size_t int_start = i;
-    while (i < n && is_digit(s[i]))
-        i++;
+    i = digits_end(s, i, n);
     const size_t int_end = i;
     if (int_end == int_start)
         return false;
     size_t frac_start = i, frac_end = i;
     if (i < n && s[i] == '.') {
         frac_start = ++i;
-        while (i < n && is_digit(s[i]))
-            i++;
+        i = digits_end(s, i, n);
         frac_end = i;
         if (frac_end == frac_start)
             return false;

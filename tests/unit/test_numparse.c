@@ -302,6 +302,42 @@ static void test_refused_forms(void)
     TC_CHECK(!tc_parse_double("2.5", 0, &v), "n = 0 refused");
 }
 
+/* Every byte value at every position of long digit runs (before and after the point),
+ * which are scanned 8 bytes at a time: a digit leaves the number as strtod reads it,
+ * any other byte (':' and '/' sit next to the digits, 0xb0..0xb9 differ from them in
+ * the high bit only) makes it refused, except a '.', 'e' or '-' where the grammar
+ * allows one, which is left to the other tests. */
+static void test_digit_runs_every_byte(void)
+{
+    /* up to 19 significant digits (the fast paths) and more (strtod's) */
+    static const char *const bases[] = {"1234567890123456789",   "-0.08545438625084237",
+                                        "12345678.9e-3",         "0.1619157792065706",
+                                        "1234567890123456789012", "0.12345678901234567890",
+                                        "-98765432109876543.210987"};
+    size_t wrong = 0;
+    for (size_t b = 0; b < sizeof bases / sizeof *bases; b++) {
+        const size_t n = strlen(bases[b]);
+        char buf[64];
+        for (size_t pos = 0; pos < n; pos++) {
+            if (!(bases[b][pos] >= '0' && bases[b][pos] <= '9'))
+                continue;
+            for (int c = 0; c < 256; c++) {
+                if (c == '.' || c == 'e' || c == 'E' || c == '-')
+                    continue;
+                memcpy(buf, bases[b], n + 1);
+                buf[pos] = (char)c;
+                double v = 0.0;
+                bool ok = tc_parse_double(buf, n, &v);
+                bool digit = c >= '0' && c <= '9';
+                double want = digit ? strtod(buf, NULL) : 0.0;
+                if (ok != digit || (digit && memcmp(&v, &want, sizeof v) != 0))
+                    wrong++;
+            }
+        }
+    }
+    TC_CHECK(wrong == 0, "%zu one-byte substitutions in digit runs parsed wrongly", wrong);
+}
+
 static void test_integers(void)
 {
     uint64_t u = 7;
@@ -357,7 +393,8 @@ static void test_seed(void)
     TC_CHECK(rng_state != 0, "seed");
 }
 
-TC_TESTS(TC_TEST(test_seed), TC_TEST(test_refused_forms), TC_TEST(test_integers),
+TC_TESTS(TC_TEST(test_seed), TC_TEST(test_refused_forms), TC_TEST(test_digit_runs_every_byte),
+         TC_TEST(test_integers),
          TC_TEST(test_random_bit_patterns), TC_TEST(test_model_like_values),
          TC_TEST(test_random_decimal_strings), TC_TEST(test_subnormals_and_extremes),
          TC_TEST(test_midpoints))

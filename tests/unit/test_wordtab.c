@@ -112,6 +112,23 @@ static void test_inline_lookups(void)
             bad += tc_wordtab_hash(buf, l, want) != tc_wordtab_hash(buf, l, tc_wordtab_enc(buf, l));
         }
     TC_CHECK(bad == 0, "%zu token encodings differ from the key encoding", bad);
+    /* the key encoding itself against its definition (first min(len, 8) bytes, zero
+     * padded, read little-endian here), with bytes >= 0x80 that a sign extension would
+     * smear */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (size_t l = 0; l <= 20; l++)
+        for (int base = 0; base < 256; base += 37) {
+            for (size_t i = 0; i < sizeof buf; i++)
+                buf[i] = (char)(unsigned char)(base + 29 * (int)i);
+            unsigned char ref[8] = {0};
+            memcpy(ref, buf, l < 8 ? l : 8);
+            uint64_t want = 0;
+            for (int i = 7; i >= 0; i--)
+                want = want << 8 | ref[i];
+            bad += tc_wordtab_enc(buf, l) != want;
+        }
+    TC_CHECK(bad == 0, "%zu key encodings differ from their definition", bad);
+#endif
     TC_CHECK(tc_wordtab_token_enc("\xff\xff\xff\xff\xff\xff\xff\xff", 0) == 0,
              "an empty token encodes as 0");
     tc_wordtab *t = tc_wordtab_new(8);
